@@ -1,0 +1,73 @@
+package dev.digest.api.apikey;
+
+import dev.digest.api.auth.Access;
+import dev.digest.api.web.ExpectedVersion;
+import dev.digest.api.web.Page;
+import dev.digest.api.web.Pagination;
+import dev.digest.api.web.Responses;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+
+/** An application's API keys; admin key only. DELETE revokes. */
+@Path("/api/v1/applications/{applicationId}/api-keys")
+@Access(admin = true)
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class ApiKeyResource {
+
+    private final ApiKeyService service;
+    private final Pagination pagination;
+
+    public ApiKeyResource(ApiKeyService service, Pagination pagination) {
+        this.service = service;
+        this.pagination = pagination;
+    }
+
+    @POST
+    public Uni<Response> create(@PathParam("applicationId") UUID applicationId, @Valid @NotNull ApiKeyRequest request) {
+        return service.create(applicationId, request).map(key -> Responses.created(
+                "/api/v1/applications/" + applicationId + "/api-keys/" + key.id(), key, key.version()));
+    }
+
+    @GET
+    public Uni<Page<ApiKeyResponse>> list(@PathParam("applicationId") UUID applicationId,
+            @QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
+        return service.list(applicationId, pagination.of(cursor, limit));
+    }
+
+    @GET
+    @Path("/{id}")
+    public Uni<Response> get(@PathParam("applicationId") UUID applicationId, @PathParam("id") UUID id) {
+        return service.get(applicationId, id).map(k -> Responses.ok(ApiKeyResponse.from(k), k.version));
+    }
+
+    @PUT
+    @Path("/{id}")
+    public Uni<Response> update(@PathParam("applicationId") UUID applicationId, @PathParam("id") UUID id,
+            @Valid @NotNull ApiKeyRequest request, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+        ExpectedVersion expected = ExpectedVersion.of(ifMatch, request.version());
+        return service.update(applicationId, id, request, expected)
+                .map(k -> Responses.ok(ApiKeyResponse.from(k), k.version));
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Uni<Response> revoke(@PathParam("applicationId") UUID applicationId, @PathParam("id") UUID id) {
+        return service.revoke(applicationId, id).replaceWith(Response.noContent().build());
+    }
+}

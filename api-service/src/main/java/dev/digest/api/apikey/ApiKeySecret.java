@@ -1,0 +1,25 @@
+package dev.digest.api.apikey;
+
+import dev.digest.api.auth.KeyHashing;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/** A newly minted key: 256 random bits behind a recognisable {@code dgk_} prefix. */
+public record ApiKeySecret(String key, String prefix, String hash) {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int PREFIX_LENGTH = 12;
+
+    public static ApiKeySecret generate() {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String key = "dgk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        return new ApiKeySecret(key, key.substring(0, PREFIX_LENGTH), KeyHashing.sha256Hex(key));
+    }
+
+    /** Keeps the secret out of logs and debugger views. */
+    @Override
+    public String toString() {
+        return "ApiKeySecret[prefix=" + prefix + "]";
+    }
+}

@@ -1,0 +1,13 @@
+package dev.digest.api.application;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** An application as the API shows it. */
+public record ApplicationResponse(UUID id, String name, String slug, long version, Instant createdAt, Instant updatedAt) {
+
+    public static ApplicationResponse from(Application application) {
+        return new ApplicationResponse(application.id, application.name, application.slug, application.version,
+                application.createdAt, application.updatedAt);
+    }
+}

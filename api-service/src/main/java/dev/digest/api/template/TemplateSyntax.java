@@ -1,0 +1,69 @@
+package dev.digest.api.template;
+
+import dev.digest.api.web.ProblemException;
+import dev.digest.api.web.Violation;
+import io.quarkus.qute.Engine;
+import io.quarkus.qute.TemplateException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Checks that user-written Qute templates parse, so a broken one is refused when it is saved, not when it is sent. */
+@ApplicationScoped
+public class TemplateSyntax {
+
+    private final Engine engine;
+
+    public TemplateSyntax(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** Refuses with a 422 naming each field whose template does not parse, and where. Null fields are skipped. */
+    public void requireValid(Map<String, String> templatesByField) {
+        List<Violation> violations = new ArrayList<>();
+        templatesByField.forEach((field, content) -> {
+            if (content != null) {
+                String error = parseError(content);
+                if (error != null) {
+                    violations.add(new Violation(field, error));
+                }
+            }
+        });
+        if (!violations.isEmpty()) {
+            throw ProblemException.invalid(violations);
+        }
+    }
+
+    public static Map<String, String> fields(String... fieldAndContent) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < fieldAndContent.length; i += 2) {
+            fields.put(fieldAndContent[i], fieldAndContent[i + 1]);
+        }
+        return fields;
+    }
+
+    private String parseError(String content) {
+        try {
+            engine.parse(content);
+            return null;
+        } catch (TemplateException e) {
+            return describe(e);
+        }
+    }
+
+    private static String describe(TemplateException e) {
+        String message = e.getMessage() == null ? "does not parse" : e.getMessage();
+        // Qute prefixes the template's internal id; the client knows the template by its field.
+        int bracket = message.indexOf("] ");
+        if (message.startsWith("Parser error") && bracket > 0) {
+            message = message.substring(bracket + 2);
+        }
+        if (e.getOrigin() != null) {
+            return "is not a valid template at line " + e.getOrigin().getLine()
+                    + ", column " + e.getOrigin().getLineCharacterStart() + ": " + message;
+        }
+        return "is not a valid template: " + message;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.digest.common;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class Uuid7Test {
+
+    @Test
+    void idsAreVersionSevenAndSortByCreationTime() {
+        UUID earlier = Uuid7.next(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+        UUID later = Uuid7.next(Clock.fixed(Instant.parse("2026-01-01T00:00:00.001Z"), ZoneOffset.UTC));
+
+        assertEquals(7, earlier.version());
+        assertEquals(2, earlier.variant());
+        assertTrue(earlier.compareTo(later) < 0 || earlier.toString().compareTo(later.toString()) < 0);
+        assertTrue(earlier.toString().compareTo(later.toString()) < 0, "text order follows time");
+    }
+}
