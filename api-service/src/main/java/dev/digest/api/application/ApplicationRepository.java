@@ -1,5 +1,6 @@
 package dev.digest.api.application;
 
+import dev.digest.api.web.LikePattern;
 import dev.digest.api.web.PageRequest;
 import dev.digest.api.web.ProblemException;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
@@ -25,7 +26,7 @@ public class ApplicationRepository implements PanacheRepositoryBase<Application,
         String query = "id > :after";
         if (slugPrefix != null && !slugPrefix.isEmpty()) {
             query += " and slug like :prefix escape '\\'";
-            parameters.and("prefix", slugPrefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+            parameters.and("prefix", LikePattern.prefix(slugPrefix));
         }
         return find(query + " order by id", parameters).range(0, page.fetchSize() - 1).list();
     }

@@ -5,7 +5,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.OptimisticLockException;
 import java.util.List;
 import java.util.Map;
+import java.sql.SQLException;
 import org.hibernate.StaleStateException;
+import org.hibernate.exception.ConstraintViolationException;
 
 /**
  * Recognises database refusals that a client caused (a duplicate name, deleting something
@@ -35,7 +37,13 @@ public class PersistenceProblems {
                         "The resource was changed by another request; reload it and try again", List.of());
             }
             if (cause instanceof PgException pg) {
-                return fromPostgres(pg);
+                return fromDatabase(pg.getSqlState(), pg.getConstraint());
+            }
+            if (cause instanceof ConstraintViolationException violation) {
+                return fromDatabase(sqlState(violation), violation.getConstraintName());
+            }
+            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+                return fromDatabase(sql.getSQLState(), null);
             }
             if (cause.getCause() == cause) {
                 break;
@@ -44,9 +52,23 @@ public class PersistenceProblems {
         return null;
     }
 
-    private static Problem fromPostgres(PgException e) {
-        String constraint = e.getConstraint() == null ? "" : e.getConstraint();
-        return switch (e.getSqlState()) {
+    /** Hibernate names the constraint but may keep the SQL state only on its cause. */
+    private static String sqlState(ConstraintViolationException violation) {
+        if (violation.getSQLState() != null) {
+            return violation.getSQLState();
+        }
+        return switch (violation.getKind()) {
+            case UNIQUE -> "23505";
+            case FOREIGN_KEY -> "23503";
+            case CHECK -> "23514";
+            case NOT_NULL -> "23502";
+            default -> "";
+        };
+    }
+
+    private static Problem fromDatabase(String sqlState, String constraintName) {
+        String constraint = constraintName == null ? "" : constraintName;
+        return switch (sqlState == null ? "" : sqlState) {
             case "23505" -> {
                 String field = UNIQUE_FIELDS.getOrDefault(constraint, "body");
                 yield problem(ProblemType.CONFLICT, "Another resource already has this " + field,

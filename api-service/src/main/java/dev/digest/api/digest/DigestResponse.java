@@ -1,0 +1,33 @@
+package dev.digest.api.digest;
+
+import dev.digest.common.digest.EmptyWindowPolicy;
+import dev.digest.common.digest.MissedRunPolicy;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A digest as the API shows it, with when it next runs. */
+public record DigestResponse(
+        UUID id,
+        String name,
+        String description,
+        List<String> eventTypes,
+        String cron,
+        String timeZone,
+        List<String> recipients,
+        UUID emailTemplateId,
+        boolean enabled,
+        EmptyWindowPolicy emptyWindow,
+        MissedRunPolicy missedRuns,
+        Instant nextRunAt,
+        Instant lastRunAt,
+        long version,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    public static DigestResponse from(Digest digest) {
+        return new DigestResponse(digest.id, digest.name, digest.description, List.of(digest.eventTypes), digest.cron,
+                digest.timeZone, List.of(digest.recipients), digest.emailTemplateId, digest.enabled, digest.emptyWindow,
+                digest.missedRuns, digest.nextRunAt, digest.lastRunAt, digest.version, digest.createdAt, digest.updatedAt);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.digest.api.eventtype;
+
+import dev.digest.api.auth.Access;
+import dev.digest.api.auth.CurrentCaller;
+import dev.digest.api.auth.Scope;
+import dev.digest.api.web.ExpectedVersion;
+import dev.digest.api.web.Page;
+import dev.digest.api.web.Pagination;
+import dev.digest.api.web.Responses;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+
+/** The caller's event types. */
+@Path("/api/v1/event-types")
+@Access(Scope.READ)
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class EventTypeResource {
+
+    private final EventTypeService service;
+    private final CurrentCaller caller;
+    private final Pagination pagination;
+
+    public EventTypeResource(EventTypeService service, CurrentCaller caller, Pagination pagination) {
+        this.service = service;
+        this.caller = caller;
+        this.pagination = pagination;
+    }
+
+    @POST
+    @Access(Scope.WRITE)
+    public Uni<Response> create(@Valid @NotNull EventTypeRequest request) {
+        return service.create(caller.applicationId(), request).map(t ->
+                Responses.created("/api/v1/event-types/" + t.id, EventTypeResponse.from(t), t.version));
+    }
+
+    @GET
+    public Uni<Page<EventTypeResponse>> list(@QueryParam("keyPrefix") String keyPrefix,
+            @QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
+        return service.list(caller.applicationId(), keyPrefix, pagination.of(cursor, limit));
+    }
+
+    @GET
+    @Path("/{id}")
+    public Uni<Response> get(@PathParam("id") UUID id) {
+        return service.get(caller.applicationId(), id).map(t -> Responses.ok(EventTypeResponse.from(t), t.version));
+    }
+
+    @PUT
+    @Path("/{id}")
+    @Access(Scope.WRITE)
+    public Uni<Response> update(@PathParam("id") UUID id, @Valid @NotNull EventTypeRequest request,
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+        ExpectedVersion expected = ExpectedVersion.of(ifMatch, request.version());
+        return service.update(caller.applicationId(), id, request, expected)
+                .map(t -> Responses.ok(EventTypeResponse.from(t), t.version));
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Access(Scope.WRITE)
+    public Uni<Response> delete(@PathParam("id") UUID id) {
+        return service.delete(caller.applicationId(), id).replaceWith(Response.noContent().build());
+    }
+}
