@@ -1,10 +1,12 @@
 package dev.digest.api.config;
 
+import dev.digest.common.job.JobStreams;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
+import java.time.Duration;
 
 /** Configuration of the API service ({@code digest.*}, or {@code DIGEST_*} in the environment). */
 @ConfigMapping(prefix = "digest")
@@ -22,6 +24,26 @@ public interface ApiConfig {
 
     /** Bounds on what one digest may hold. */
     Limits limits();
+
+    /** The job stream runs are published to. */
+    Queue queue();
+
+    interface Queue {
+        /** Redis stream the workers consume. */
+        @WithDefault(JobStreams.STREAM)
+        String stream();
+
+        /**
+         * How long a new run waits for its request to publish it before the worker's
+         * re-publisher takes over (as it does when Redis was unreachable).
+         */
+        @WithDefault("PT15S")
+        Duration publishGrace();
+
+        /** How long a request waits for Redis before leaving the run to the re-publisher. */
+        @WithDefault("PT2S")
+        Duration publishTimeout();
+    }
 
     interface Pagination {
         /** Page size when a request names none. */

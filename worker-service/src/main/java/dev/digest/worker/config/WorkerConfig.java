@@ -1,0 +1,83 @@
+package dev.digest.worker.config;
+
+import dev.digest.common.job.JobStreams;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Configuration of the worker ({@code digest.worker.*}, or {@code DIGEST_WORKER_*} in the environment). */
+@ConfigMapping(prefix = "digest.worker")
+public interface WorkerConfig {
+
+    /** Redis stream of jobs. */
+    @WithDefault(JobStreams.STREAM)
+    String stream();
+
+    /** Consumer group all workers share. */
+    @WithDefault(JobStreams.GROUP)
+    String group();
+
+    /** Stream that runs go to when their attempts are exhausted. */
+    @WithDefault(JobStreams.DEAD_LETTER_STREAM)
+    String deadLetterStream();
+
+    /**
+     * This instance's consumer name. Must be unique among live workers and stable across a
+     * restart of the same instance; defaults to host name and process id.
+     */
+    Optional<String> consumerName();
+
+    /** Jobs one instance works on at once. */
+    @WithDefault("4")
+    @Min(1)
+    @Max(256)
+    int concurrency();
+
+    /** Attempts of a run (first try included) before it is marked dead. */
+    @WithDefault("5")
+    @Min(1)
+    int maxAttempts();
+
+    /** Wait before the second attempt; doubles on each further attempt. */
+    @WithDefault("PT5S")
+    Duration backoffInitial();
+
+    /** Longest wait between attempts. */
+    @WithDefault("PT10M")
+    Duration backoffMax();
+
+    /** How long a message may sit unacknowledged with a silent consumer before another worker claims it. */
+    @WithDefault("PT60S")
+    Duration claimIdle();
+
+    /** How long one read waits for new jobs. */
+    @WithDefault("PT2S")
+    Duration readBlock();
+
+    /** On shutdown, how long in-flight jobs may take to finish before they are left for other workers. */
+    @WithDefault("PT30S")
+    Duration shutdownWait();
+
+    /** How often abandoned jobs are looked for, and in-flight ones kept claimed (well under {@link #claimIdle()}). */
+    @WithDefault("10s")
+    String reclaimEvery();
+
+    /** How often runs waiting for publication (Redis outage, retry backoff) are looked for. */
+    @WithDefault("2s")
+    String republishEvery();
+
+    /** How often the stream is trimmed of acknowledged entries. */
+    @WithDefault("60s")
+    String trimEvery();
+
+    /** How far back the first run of a digest looks for events. */
+    @WithDefault("P1D")
+    Duration firstWindowLookback();
+
+    /** Domain of the Message-IDs the worker derives from (run, recipient). */
+    @WithDefault("digest.local")
+    String messageIdDomain();
+}

@@ -1,0 +1,145 @@
+package dev.digest.worker.queue;
+
+import dev.digest.common.job.JobMessage;
+import dev.digest.worker.config.WorkerConfig;
+import dev.digest.worker.run.Outcome;
+import dev.digest.worker.run.RunHandler;
+import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * The worker's Redis side: reads jobs for its consumer, keeps at most {@code concurrency} in
+ * flight, acknowledges each only after the handler has committed its outcome, reclaims jobs
+ * of dead consumers, and drains on shutdown. What a job does is {@link RunHandler}'s.
+ */
+@ApplicationScoped
+public class JobConsumer {
+
+    private static final Logger LOG = Logger.getLogger(JobConsumer.class);
+
+    private final JobStream stream;
+    private final RunHandler handler;
+    private final WorkerConfig config;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean reading = new AtomicBoolean();
+    private volatile boolean running;
+
+    public JobConsumer(JobStream stream, RunHandler handler, WorkerConfig config) {
+        this.stream = stream;
+        this.handler = handler;
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent event) {
+        running = true;
+        stream.ensureGroup().subscribe().with(
+                ok -> {
+                    LOG.infof("Consuming %s as %s in group %s", config.stream(), stream.consumer(), config.group());
+                    pump();
+                },
+                failure -> {
+                    LOG.errorf("Cannot create consumer group %s: %s; retrying on the next reclaim tick",
+                            config.group(), failure.toString());
+                });
+    }
+
+    /** Stops reading, waits a bounded time for in-flight jobs; unfinished ones stay pending for other workers. */
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        long deadline = System.nanoTime() + config.shutdownWait().toNanos();
+        while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!inFlight.isEmpty()) {
+            LOG.warnf("Shutting down with %d jobs unfinished; other workers will reclaim them", inFlight.size());
+        }
+    }
+
+    /** Reads as many new jobs as there are free slots; called again whenever a slot frees up. */
+    void pump() {
+        int free = config.concurrency() - inFlight.size();
+        if (!running || free <= 0 || !reading.compareAndSet(false, true)) {
+            return;
+        }
+        stream.readNew(free).subscribe().with(
+                messages -> {
+                    reading.set(false);
+                    messages.forEach(this::process);
+                    pump();
+                },
+                failure -> {
+                    reading.set(false);
+                    LOG.warnf("Reading the job stream failed: %s", failure.toString());
+                    // Redis is likely down: the reclaim tick calls pump() again.
+                });
+    }
+
+    /** Takes over jobs left pending by consumers that stopped answering, and keeps reading alive. */
+    @Scheduled(every = "${digest.worker.reclaim-every:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> reclaim() {
+        if (!running) {
+            return Uni.createFrom().voidItem();
+        }
+        int free = config.concurrency() - inFlight.size();
+        Uni<Void> claimed = free <= 0 ? Uni.createFrom().voidItem()
+                : stream.ensureGroup()
+                        .chain(() -> stream.claimAbandoned(free))
+                        .invoke(messages -> messages.forEach(this::process))
+                        .replaceWithVoid();
+        return claimed
+                .chain(() -> stream.keepAlive(List.copyOf(inFlight)))
+                .onFailure().invoke(failure -> LOG.warnf("Reclaiming jobs failed: %s", failure.toString()))
+                .onFailure().recoverWithNull()
+                .invoke(this::pump);
+    }
+
+    private void process(StreamMessage<String, String, String> message) {
+        if (!inFlight.add(message.id())) {
+            return;
+        }
+        JobMessage job;
+        try {
+            job = JobMessage.fromFields(message.payload());
+        } catch (IllegalArgumentException e) {
+            settle(message, stream.deadLetter(message, "malformed job: " + e.getMessage()).chain(() -> stream.ack(message.id())));
+            return;
+        }
+        settle(message, handler.handle(job, message.id()).chain(outcome -> acknowledge(message, outcome)));
+    }
+
+    private Uni<Void> acknowledge(StreamMessage<String, String, String> message, Outcome outcome) {
+        if (outcome == Outcome.DEAD) {
+            return stream.deadLetter(message, "attempts exhausted").chain(() -> stream.ack(message.id()));
+        }
+        return stream.ack(message.id());
+    }
+
+    /** Frees the slot when done; a failure leaves the message pending, to be reclaimed after the idle time. */
+    private void settle(StreamMessage<String, String, String> message, Uni<Void> work) {
+        work.subscribe().with(
+                ok -> {
+                    inFlight.remove(message.id());
+                    pump();
+                },
+                failure -> {
+                    LOG.warnf("Job %s left pending: %s", message.id(), failure.toString());
+                    inFlight.remove(message.id());
+                    pump();
+                });
+    }
+}

@@ -1,0 +1,74 @@
+package dev.digest.worker.queue;
+
+import dev.digest.worker.config.WorkerConfig;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
+import io.quarkus.redis.datasource.stream.XTrimArgs;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps the stream's memory bounded by removing entries every consumer is done with: those
+ * older than both the oldest pending entry and the group's last delivered entry. A pending
+ * or not yet delivered message is never trimmed.
+ */
+@ApplicationScoped
+public class StreamTrimmer {
+
+    private static final Logger LOG = Logger.getLogger(StreamTrimmer.class);
+
+    private final ReactiveRedisDataSource redis;
+    private final ReactiveStreamCommands<String, String, String> streams;
+    private final WorkerConfig config;
+
+    public StreamTrimmer(ReactiveRedisDataSource redis, WorkerConfig config) {
+        this.redis = redis;
+        this.streams = redis.stream(String.class);
+        this.config = config;
+    }
+
+    @Scheduled(every = "${digest.worker.trim-every:60s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> tick() {
+        return trim().onFailure().invoke(failure -> LOG.warnf("Trimming the stream failed: %s", failure.toString()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** How many entries were removed. */
+    public Uni<Long> trim() {
+        return lastDelivered().chain(lastDelivered -> streams.xpending(config.stream(), config.group())
+                .chain(pending -> {
+                    String keepFrom = pending.getPendingCount() > 0 ? lower(pending.getLowestId(), lastDelivered)
+                            : lastDelivered;
+                    if (keepFrom == null || "0-0".equals(keepFrom)) {
+                        return Uni.createFrom().item(0L);
+                    }
+                    return streams.xtrim(config.stream(), new XTrimArgs().minid(keepFrom));
+                }));
+    }
+
+    /** The group's last delivered id, from XINFO GROUPS; null when the group does not exist. */
+    private Uni<String> lastDelivered() {
+        return redis.execute("XINFO", "GROUPS", config.stream()).map(groups -> {
+            for (Response group : groups) {
+                if (config.group().equals(group.get("name").toString())) {
+                    return group.get("last-delivered-id").toString();
+                }
+            }
+            return null;
+        });
+    }
+
+    private static String lower(String a, String b) {
+        if (b == null) {
+            return a;
+        }
+        String[] x = a.split("-");
+        String[] y = b.split("-");
+        int byTime = Long.compare(Long.parseLong(x[0]), Long.parseLong(y[0]));
+        int order = byTime != 0 ? byTime : Long.compare(Long.parseLong(x[1]), Long.parseLong(y[1]));
+        return order <= 0 ? a : b;
+    }
+}

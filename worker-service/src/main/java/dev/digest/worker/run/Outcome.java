@@ -1,0 +1,17 @@
+package dev.digest.worker.run;
+
+/** What became of a job; the consumer acknowledges every outcome and dead-letters {@link #DEAD}. */
+public enum Outcome {
+    /** Every recipient was sent to (or skipped as unsubscribed). */
+    SUCCEEDED,
+    /** Empty window with the skip policy: no email. */
+    SKIPPED,
+    /** A permanent failure (a template that cannot render, a deleted digest): no retry. */
+    FAILED,
+    /** A transient failure; the run waits in the queue for its backoff. */
+    RETRY,
+    /** Attempts exhausted. */
+    DEAD,
+    /** The message no longer owns its run (a duplicate, or the run is done). */
+    IGNORED
+}

@@ -1,0 +1,189 @@
+package dev.digest.worker.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.digest.worker.config.WorkerConfig;
+import dev.digest.worker.mail.DigestMailer;
+import dev.digest.worker.support.RunFixture;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.redis.datasource.stream.XReadGroupArgs;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import jakarta.inject.Inject;
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The worker end to end inside one process: real Redis stream, real PostgreSQL, real SMTP (GreenMail). */
+@QuarkusTest
+class RunHandlerTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static GreenMail smtp;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    RedisDataSource redis;
+
+    @Inject
+    WorkerConfig config;
+
+    @Inject
+    DigestMailer mailer;
+
+    @BeforeAll
+    static void startSmtp() {
+        smtp = new GreenMail(ServerSetupTest.SMTP);
+        smtp.start();
+    }
+
+    @AfterAll
+    static void stopSmtp() {
+        smtp.stop();
+    }
+
+    private RunFixture fixture(int recipients) {
+        return RunFixture.create(pool, redis, config.stream(), recipients);
+    }
+
+    /** Messages GreenMail received for the fixture's recipients. */
+    private static List<MimeMessage> received(RunFixture fixture) {
+        return Arrays.stream(smtp.getReceivedMessages()).filter(message -> {
+            try {
+                Address[] to = message.getAllRecipients();
+                return to != null && fixture.recipients().contains(to[0].toString());
+            } catch (MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
+    private long pendingFor(String messageId) {
+        return redis.stream(String.class).xpending(config.stream(), config.group(),
+                io.quarkus.redis.datasource.stream.StreamRange.of(messageId, messageId), 10).size();
+    }
+
+    @Test
+    void aRunSendsOneEmailPerRecipientAndRecordsEverything() throws Exception {
+        RunFixture fixture = fixture(3);
+        UUID run = fixture.queuedRun();
+        String messageId = fixture.publish(run);
+
+        Row row = fixture.awaitStatus(run, TIMEOUT, "succeeded", "failed", "dead");
+
+        assertEquals("succeeded", row.getString("status"));
+        assertEquals(1, row.getInteger("attempts"));
+        assertEquals("test-worker", row.getString("worker_id"));
+        assertEquals(messageId, row.getString("stream_message_id"));
+        assertTrue(row.getOffsetDateTime("window_end") != null && row.getOffsetDateTime("finished_at") != null);
+        assertEquals(Map.of("r0@" + domain(fixture), "sent", "r1@" + domain(fixture), "sent", "r2@" + domain(fixture), "sent"),
+                fixture.emailStatuses(run));
+        List<MimeMessage> emails = received(fixture);
+        assertEquals(3, emails.size());
+        for (MimeMessage email : emails) {
+            String to = email.getAllRecipients()[0].toString();
+            assertEquals(mailer.messageId(run, to), email.getMessageID());
+            assertEquals("Digest Orders: 0", email.getSubject());
+        }
+        Thread.sleep(200);
+        assertEquals(0, pendingFor(messageId), "acknowledged once the outcome was committed");
+    }
+
+    @Test
+    void theSameJobDeliveredTwiceSendsEachEmailOnce() throws Exception {
+        RunFixture fixture = fixture(3);
+        UUID run = fixture.queuedRun();
+        fixture.publish(run);
+        fixture.publish(run);
+
+        assertEquals("succeeded", fixture.awaitStatus(run, TIMEOUT, "succeeded").getString("status"));
+        Thread.sleep(1500);
+        assertEquals(3, received(fixture).size());
+    }
+
+    @Test
+    void smtpDownThenBackIsRetriedWithoutDuplicates() throws Exception {
+        RunFixture fixture = fixture(2);
+        smtp.stop();
+        UUID run;
+        try {
+            run = fixture.queuedRun();
+            fixture.publish(run);
+            Row failed = fixture.awaitStatus(run, TIMEOUT, "queued");
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (failed.getInteger("attempts") < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                failed = fixture.run(run);
+            }
+            assertEquals("queued", failed.getString("status"), "waiting out its backoff");
+            assertTrue(failed.getString("error") != null);
+        } finally {
+            smtp = new GreenMail(ServerSetupTest.SMTP);
+            smtp.start();
+        }
+
+        Row row = fixture.awaitStatus(run, TIMEOUT, "succeeded", "dead");
+        assertEquals("succeeded", row.getString("status"));
+        assertTrue(row.getInteger("attempts") >= 2);
+        assertEquals(2, received(fixture).size());
+        assertTrue(fixture.emailStatuses(run).values().stream().allMatch("sent"::equals));
+    }
+
+    @Test
+    void exhaustedAttemptsDeadLetterTheJobAndMarkTheRunDead() throws Exception {
+        RunFixture fixture = fixture(1);
+        smtp.stop();
+        UUID run;
+        Row row;
+        try {
+            run = fixture.queuedRun();
+            fixture.publish(run);
+            row = fixture.awaitStatus(run, Duration.ofSeconds(30), "dead");
+        } finally {
+            smtp = new GreenMail(ServerSetupTest.SMTP);
+            smtp.start();
+        }
+        assertEquals("dead", row.getString("status"));
+        assertEquals(config.maxAttempts(), row.getInteger("attempts"));
+        assertEquals(Map.of(fixture.recipients().get(0), "failed"), fixture.emailStatuses(run));
+        List<StreamMessage<String, String, String>> dead = redis.stream(String.class)
+                .xrange(config.deadLetterStream(), io.quarkus.redis.datasource.stream.StreamRange.of("-", "+"));
+        assertTrue(dead.stream().anyMatch(m -> run.toString().equals(m.payload().get("runId"))));
+    }
+
+    @Test
+    void aJobLeftPendingByAVanishedConsumerIsReclaimedAndCompleted() throws Exception {
+        RunFixture fixture = fixture(2);
+        UUID run = fixture.queuedRun();
+        // A consumer that reads the job and dies before acknowledging it. The running worker
+        // may take the job first; then there is nothing to reclaim and the run still completes.
+        redis.stream(String.class).xgroupCreateConsumer(config.stream(), config.group(), "ghost");
+        String messageId = fixture.publish(run);
+        redis.stream(String.class).xreadgroup(config.group(), "ghost", config.stream(), ">", new XReadGroupArgs().count(50));
+
+        Row row = fixture.awaitStatus(run, TIMEOUT, "succeeded");
+        assertEquals("succeeded", row.getString("status"));
+        assertEquals(2, received(fixture).size());
+        Thread.sleep(300);
+        assertEquals(0, pendingFor(messageId));
+    }
+
+    private static String domain(RunFixture fixture) {
+        return fixture.recipients().get(0).substring(fixture.recipients().get(0).indexOf('@') + 1);
+    }
+}

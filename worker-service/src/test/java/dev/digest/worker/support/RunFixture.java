@@ -1,0 +1,85 @@
+package dev.digest.worker.support;
+
+import dev.digest.common.Uuid7;
+import dev.digest.common.job.JobMessage;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Rows a worker test needs, written straight to PostgreSQL (the worker has no API): an
+ * application, an email template, a digest and queued runs, each test with its own.
+ * Called from the test thread, so blocking here is fine.
+ */
+public record RunFixture(Pool pool, RedisDataSource redis, String stream, UUID applicationId, UUID digestId,
+        List<String> recipients) {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    public static RunFixture create(Pool pool, RedisDataSource redis, String stream, int recipientCount) {
+        UUID application = Uuid7.next();
+        UUID template = Uuid7.next();
+        UUID digest = Uuid7.next();
+        String domain = "t" + application.toString().substring(24) + ".example.com";
+        List<String> recipients = new ArrayList<>();
+        for (int i = 0; i < recipientCount; i++) {
+            recipients.add("r" + i + "@" + domain);
+        }
+        exec(pool, "INSERT INTO digest_applications (id, name, slug) VALUES ($1, 'worker test', $2)",
+                Tuple.of(application, "w-" + application.toString().substring(24)));
+        exec(pool, "INSERT INTO digest_email_templates (id, application_id, name, subject, html_body, text_body)"
+                        + " VALUES ($1, $2, 'tpl', 'Digest {digest.name}: {eventCount}',"
+                        + " '<h1>{digest.name}</h1><p>for {recipient}</p>', 'Digest for {recipient}')",
+                Tuple.of(template, application));
+        exec(pool, "INSERT INTO digest_digests (id, application_id, name, cron, time_zone, recipients,"
+                        + " email_template_id, empty_window) VALUES ($1, $2, 'Orders', '0 0 8 * * ?', 'UTC', $3, $4, 'send')",
+                Tuple.of(digest, application, recipients.toArray(String[]::new), template));
+        return new RunFixture(pool, redis, stream, application, digest, recipients);
+    }
+
+    /** A new queued manual run, not yet on the stream. */
+    public UUID queuedRun() {
+        UUID run = Uuid7.next();
+        exec(pool, "INSERT INTO digest_runs (id, application_id, digest_id, trigger, status, available_at)"
+                + " VALUES ($1, $2, $3, 'manual', 'queued', now() + interval '1 hour')", Tuple.of(run, applicationId, digestId));
+        return run;
+    }
+
+    /** Appends the run's job to the test stream, as the API does; the stream id. */
+    public String publish(UUID run) {
+        return redis.stream(String.class).xadd(stream, new JobMessage(run, applicationId, digestId, 1, null).toFields());
+    }
+
+    public Row run(UUID run) {
+        return pool.preparedQuery("SELECT * FROM digest_runs WHERE id = $1").execute(Tuple.of(run))
+                .await().atMost(WAIT).iterator().next();
+    }
+
+    public Map<String, String> emailStatuses(UUID run) {
+        Map<String, String> statuses = new java.util.TreeMap<>();
+        pool.preparedQuery("SELECT recipient, status FROM digest_email_logs WHERE run_id = $1").execute(Tuple.of(run))
+                .await().atMost(WAIT).forEach(row -> statuses.put(row.getString("recipient"), row.getString("status")));
+        return statuses;
+    }
+
+    /** Waits until the run reaches one of {@code statuses}; its final row. */
+    public Row awaitStatus(UUID run, Duration timeout, String... statuses) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Row row = run(run);
+        while (!List.of(statuses).contains(row.getString("status")) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            row = run(run);
+        }
+        return row;
+    }
+
+    private static void exec(Pool pool, String sql, Tuple arguments) {
+        pool.preparedQuery(sql).execute(arguments).await().atMost(WAIT);
+    }
+}
