@@ -3,6 +3,9 @@ package dev.digest.api.digest;
 import dev.digest.api.auth.Access;
 import dev.digest.api.auth.CurrentCaller;
 import dev.digest.api.auth.Scope;
+import dev.digest.api.run.RunLauncher;
+import dev.digest.api.run.RunResource;
+import dev.digest.api.run.TestRunRequest;
 import dev.digest.api.web.ExpectedVersion;
 import dev.digest.api.web.Page;
 import dev.digest.api.web.Pagination;
@@ -25,7 +28,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
 
-/** The caller's digests. */
+/** The caller's digests, and requests to run one now or as a test. */
 @Path("/api/v1/digests")
 @Access(Scope.READ)
 @Produces(MediaType.APPLICATION_JSON)
@@ -33,11 +36,13 @@ import java.util.UUID;
 public class DigestResource {
 
     private final DigestService service;
+    private final RunLauncher launcher;
     private final CurrentCaller caller;
     private final Pagination pagination;
 
-    public DigestResource(DigestService service, CurrentCaller caller, Pagination pagination) {
+    public DigestResource(DigestService service, RunLauncher launcher, CurrentCaller caller, Pagination pagination) {
         this.service = service;
+        this.launcher = launcher;
         this.caller = caller;
         this.pagination = pagination;
     }
@@ -70,6 +75,22 @@ public class DigestResource {
         ExpectedVersion expected = ExpectedVersion.of(ifMatch, request.version());
         return service.update(caller.applicationId(), id, request, expected)
                 .map(d -> Responses.ok(DigestResponse.from(d), d.version));
+    }
+
+    /** Run now: a queued manual run, answered 202 with its Location. */
+    @POST
+    @Path("/{id}/runs")
+    @Access(Scope.WRITE)
+    public Uni<Response> runNow(@PathParam("id") UUID id) {
+        return launcher.runNow(caller.applicationId(), id).map(RunResource::accepted);
+    }
+
+    /** Sends the digest to one address, without moving its window. */
+    @POST
+    @Path("/{id}/test")
+    @Access(Scope.WRITE)
+    public Uni<Response> test(@PathParam("id") UUID id, @Valid @NotNull TestRunRequest request) {
+        return launcher.test(caller.applicationId(), id, request.to().trim()).map(RunResource::accepted);
     }
 
     @DELETE

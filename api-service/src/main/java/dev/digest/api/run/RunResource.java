@@ -12,9 +12,6 @@ import dev.digest.common.WireValue;
 import dev.digest.common.run.RunStatus;
 import dev.digest.common.run.RunTrigger;
 import io.smallrye.mutiny.Uni;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,8 +24,8 @@ import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 
-/** Run requests (run now, test, retry) and the run history with its email logs. */
-@Path("/api/v1")
+/** The run history with its email logs, and retries. Runs are requested on {@code /digests/{id}/runs}. */
+@Path("/api/v1/runs")
 @Access(Scope.READ)
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
@@ -46,29 +43,13 @@ public class RunResource {
     }
 
     @POST
-    @Path("/digests/{id}/runs")
-    @Access(Scope.WRITE)
-    public Uni<Response> runNow(@PathParam("id") UUID digestId) {
-        return launcher.runNow(caller.applicationId(), digestId).map(RunResource::accepted);
-    }
-
-    @POST
-    @Path("/digests/{id}/test")
-    @Access(Scope.WRITE)
-    @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> test(@PathParam("id") UUID digestId, @Valid @NotNull TestRunRequest request) {
-        return launcher.test(caller.applicationId(), digestId, request.to().trim()).map(RunResource::accepted);
-    }
-
-    @POST
-    @Path("/runs/{id}/retry")
+    @Path("/{id}/retry")
     @Access(Scope.WRITE)
     public Uni<Response> retry(@PathParam("id") UUID runId) {
         return launcher.retry(caller.applicationId(), runId).map(RunResource::accepted);
     }
 
     @GET
-    @Path("/runs")
     public Uni<Page<RunResponse>> list(@QueryParam("digestId") UUID digestId, @QueryParam("status") String status,
             @QueryParam("trigger") String trigger, @QueryParam("cursor") String cursor,
             @QueryParam("limit") Integer limit) {
@@ -78,12 +59,13 @@ public class RunResource {
     }
 
     @GET
-    @Path("/runs/{id}")
+    @Path("/{id}")
     public Uni<RunResponse> get(@PathParam("id") UUID runId) {
         return runs.get(caller.applicationId(), runId);
     }
 
-    private static Response accepted(Run run) {
+    /** 202 with the run and where to follow it. */
+    public static Response accepted(Run run) {
         return Response.accepted(RunResponse.from(run)).location(URI.create("/api/v1/runs/" + run.id)).build();
     }
 
