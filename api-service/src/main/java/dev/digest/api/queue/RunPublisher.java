@@ -3,6 +3,8 @@ package dev.digest.api.queue;
 import dev.digest.api.config.ApiConfig;
 import dev.digest.api.run.Run;
 import dev.digest.common.job.JobMessage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.smallrye.mutiny.Uni;
@@ -33,11 +35,17 @@ public class RunPublisher {
     private final ReactiveStreamCommands<String, String, String> streams;
     private final Pool pool;
     private final ApiConfig.Queue config;
+    private final Counter published;
+    private final Counter deferred;
 
-    public RunPublisher(ReactiveRedisDataSource redis, Pool pool, ApiConfig config) {
+    public RunPublisher(ReactiveRedisDataSource redis, Pool pool, ApiConfig config, MeterRegistry registry) {
         this.streams = redis.stream(String.class);
         this.pool = pool;
         this.config = config.queue();
+        this.published = Counter.builder("digest.jobs.enqueued").tag("result", "published")
+                .description("Runs the api put on the job stream, or left for the re-publisher").register(registry);
+        this.deferred = Counter.builder("digest.jobs.enqueued").tag("result", "deferred")
+                .description("Runs the api put on the job stream, or left for the re-publisher").register(registry);
     }
 
     /** The run, with its stream id and enqueue time when publishing worked, unchanged when it did not. */
@@ -45,6 +53,7 @@ public class RunPublisher {
         JobMessage job = new JobMessage(run.id, run.applicationId, run.digestId, run.attempts + 1, null);
         return streams.xadd(config.stream(), job.toFields())
                 .ifNoItem().after(config.publishTimeout()).fail()
+                .invoke(() -> published.increment())
                 .chain(messageId -> pool.preparedQuery(RECORD).execute(Tuple.of(run.id, messageId)).map(rows -> {
                     run.streamMessageId = messageId;
                     if (rows.size() > 0) {
@@ -54,6 +63,7 @@ public class RunPublisher {
                     return run;
                 }))
                 .onFailure().recoverWithItem(failure -> {
+                    deferred.increment();
                     LOG.warnf("Run %s not published now (%s); the re-publisher will send it", run.id, failure.toString());
                     return run;
                 });

@@ -73,6 +73,10 @@ public interface WorkerConfig {
     @WithDefault("60s")
     String trimEvery();
 
+    /** How often the queue gauges (stream length, pending, lag, waiting runs) are refreshed. */
+    @WithDefault("15s")
+    String metricsEvery();
+
     /** How far back the first run of a digest looks for events. */
     @WithDefault("P1D")
     Duration firstWindowLookback();

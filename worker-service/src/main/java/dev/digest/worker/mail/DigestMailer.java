@@ -1,26 +1,38 @@
 package dev.digest.worker.mail;
 
 import dev.digest.worker.config.WorkerConfig;
-import io.quarkus.mailer.Mail;
-import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.MultiMap;
+import io.vertx.ext.mail.MailMessage;
+import io.vertx.mutiny.ext.mail.MailClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Sends one digest email over SMTP, with a Message-ID derived from (run, recipient). */
+/**
+ * Sends one digest email over SMTP, with a Message-ID derived from (run, recipient).
+ *
+ * <p>It builds the Vert.x message itself, on the client the Quarkus mailer configures
+ * ({@code quarkus.mailer.*}), because the Quarkus {@code Mail} conversion always writes a
+ * {@code Cc:} header, empty when there is no copy, which RFC 5322 does not allow.
+ */
 @ApplicationScoped
 public class DigestMailer {
 
-    private final ReactiveMailer mailer;
+    private final MailClient client;
+    private final String from;
     private final String domain;
 
-    public DigestMailer(ReactiveMailer mailer, WorkerConfig config) {
-        this.mailer = mailer;
+    public DigestMailer(MailClient client, WorkerConfig config,
+            @ConfigProperty(name = "quarkus.mailer.from") String from) {
+        this.client = client;
+        this.from = from;
         this.domain = config.messageIdDomain();
     }
 
@@ -39,9 +51,13 @@ public class DigestMailer {
     }
 
     public Uni<Void> send(String recipient, RenderedEmail email, String messageId) {
-        Mail mail = Mail.withHtml(recipient, email.subject(), email.html())
+        MailMessage message = new MailMessage()
+                .setFrom(from)
+                .setTo(List.of(recipient))
+                .setSubject(email.subject())
                 .setText(email.text())
-                .addHeader("Message-ID", messageId);
-        return mailer.send(mail);
+                .setHtml(email.html())
+                .setHeaders(MultiMap.caseInsensitiveMultiMap().add("Message-ID", messageId));
+        return client.sendMail(message).replaceWithVoid();
     }
 }

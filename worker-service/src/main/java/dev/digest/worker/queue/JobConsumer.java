@@ -2,6 +2,10 @@ package dev.digest.worker.queue;
 
 import dev.digest.common.job.JobMessage;
 import dev.digest.worker.config.WorkerConfig;
+import dev.digest.worker.metrics.JobMetrics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import dev.digest.worker.run.Outcome;
 import dev.digest.worker.run.RunHandler;
 import io.quarkus.redis.datasource.stream.StreamMessage;
@@ -30,14 +34,19 @@ public class JobConsumer {
     private final JobStream stream;
     private final RunHandler handler;
     private final WorkerConfig config;
+    private final JobMetrics metrics;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean reading = new AtomicBoolean();
     private volatile boolean running;
 
-    public JobConsumer(JobStream stream, RunHandler handler, WorkerConfig config) {
+    public JobConsumer(JobStream stream, RunHandler handler, WorkerConfig config, JobMetrics metrics,
+            MeterRegistry registry) {
         this.stream = stream;
         this.handler = handler;
         this.config = config;
+        this.metrics = metrics;
+        Gauge.builder("digest.jobs.in_flight", inFlight, Set::size)
+                .description("Jobs this worker is working on").register(registry);
     }
 
     void start(@Observes StartupEvent event) {
@@ -53,13 +62,23 @@ public class JobConsumer {
                 });
     }
 
-    /** Stops reading, waits a bounded time for in-flight jobs; unfinished ones stay pending for other workers. */
+    /**
+     * Stops reading and waits a bounded time for in-flight jobs (and for a read in progress);
+     * unfinished ones stay pending, for other workers to claim.
+     */
     void stop(@Observes ShutdownEvent event) {
         running = false;
-        long deadline = System.nanoTime() + config.shutdownWait().toNanos();
-        while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
+        int draining = inFlight.size();
+        long started = System.nanoTime();
+        long deadline = started + config.shutdownWait().toNanos();
+        if (draining > 0) {
+            LOG.infof("Stopping: finishing %d jobs in flight (waiting at most %s)", draining, config.shutdownWait());
+        }
+        // A read still blocked in Redis may yet hand this consumer jobs: wait for it too, and
+        // finish those, rather than leave them pending until another worker's claim time.
+        while ((reading.get() || !inFlight.isEmpty()) && System.nanoTime() < deadline) {
             try {
-                Thread.sleep(50);
+                Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -67,6 +86,8 @@ public class JobConsumer {
         }
         if (!inFlight.isEmpty()) {
             LOG.warnf("Shutting down with %d jobs unfinished; other workers will reclaim them", inFlight.size());
+        } else if (draining > 0) {
+            LOG.infof("Stopping: %d jobs finished in %d ms", draining, (System.nanoTime() - started) / 1_000_000);
         }
     }
 
@@ -99,7 +120,13 @@ public class JobConsumer {
         Uni<Void> claimed = free <= 0 ? Uni.createFrom().voidItem()
                 : stream.ensureGroup()
                         .chain(() -> stream.claimAbandoned(free))
-                        .invoke(messages -> messages.forEach(this::process))
+                        .invoke(messages -> {
+                            if (!messages.isEmpty()) {
+                                LOG.infof("Took over %d jobs left pending by other consumers", messages.size());
+                                metrics.reclaimed(messages.size());
+                            }
+                            messages.forEach(this::process);
+                        })
                         .replaceWithVoid();
         return claimed
                 .chain(() -> stream.keepAlive(List.copyOf(inFlight)))
@@ -116,10 +143,14 @@ public class JobConsumer {
         try {
             job = JobMessage.fromFields(message.payload());
         } catch (IllegalArgumentException e) {
+            metrics.malformed();
             settle(message, stream.deadLetter(message, "malformed job: " + e.getMessage()).chain(() -> stream.ack(message.id())));
             return;
         }
-        settle(message, handler.handle(job, message.id()).chain(outcome -> acknowledge(message, outcome)));
+        Timer.Sample sample = metrics.start();
+        settle(message, handler.handle(job, message.id())
+                .invoke(outcome -> metrics.finished(sample, outcome))
+                .chain(outcome -> acknowledge(message, outcome)));
     }
 
     private Uni<Void> acknowledge(StreamMessage<String, String, String> message, Outcome outcome) {

@@ -9,6 +9,7 @@ import dev.digest.worker.mail.DigestMailer;
 import dev.digest.worker.mail.DigestRenderer;
 import dev.digest.worker.mail.EmailLogStore;
 import dev.digest.worker.mail.RenderedEmail;
+import dev.digest.worker.metrics.JobMetrics;
 import dev.digest.worker.queue.ConsumerName;
 import io.quarkus.qute.TemplateException;
 import io.smallrye.mutiny.Multi;
@@ -38,9 +39,10 @@ public class RunHandler {
     private final Backoff backoff;
     private final String workerId;
     private final Clock clock;
+    private final JobMetrics metrics;
 
     public RunHandler(RunStore runs, DigestSource source, EmailLogStore logs, DigestRenderer renderer,
-            DigestMailer mailer, WorkerConfig config, ConsumerName consumer, Clock clock) {
+            DigestMailer mailer, WorkerConfig config, ConsumerName consumer, Clock clock, JobMetrics metrics) {
         this.runs = runs;
         this.source = source;
         this.logs = logs;
@@ -50,6 +52,7 @@ public class RunHandler {
         this.backoff = new Backoff(config.backoffInitial(), config.backoffMax());
         this.workerId = consumer.get();
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     public Uni<Outcome> handle(JobMessage job, String messageId) {
@@ -119,11 +122,20 @@ public class RunHandler {
             if (!toSend) {
                 return Uni.createFrom().item(true);
             }
-            return mailer.send(recipient, email, messageId)
-                    .chain(() -> logs.sent(run.id(), recipient, messageId)).replaceWith(true)
+            // Only an SMTP failure is recorded as a failed email; a database failure after the
+            // send fails the attempt, and the row left 'sending' is sent again on retry.
+            return mailer.send(recipient, email, messageId).replaceWith(true)
                     .onFailure().recoverWithUni(failure -> {
+                        metrics.emailFailed();
                         LOG.warnf("Run %s: sending to a recipient failed: %s", run.id(), failure.toString());
                         return logs.failed(run.id(), recipient, failure.getMessage()).replaceWith(false);
+                    })
+                    .chain(sent -> {
+                        if (!sent) {
+                            return Uni.createFrom().item(false);
+                        }
+                        metrics.emailSent();
+                        return logs.sent(run.id(), recipient, messageId).replaceWith(true);
                     });
         });
     }

@@ -78,8 +78,17 @@ class RunHandlerTest {
                 io.quarkus.redis.datasource.stream.StreamRange.of(messageId, messageId), 10).size();
     }
 
+    /** A series' value from the Prometheus endpoint, as a scraper reads it. */
+    private static double metric(String series) {
+        String body = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        return body.lines().filter(line -> line.startsWith(series + " ")).mapToDouble(
+                line -> Double.parseDouble(line.substring(series.length() + 1))).findFirst().orElse(0);
+    }
+
     @Test
     void aRunSendsOneEmailPerRecipientAndRecordsEverything() throws Exception {
+        double succeededBefore = metric("digest_jobs_processed_total{outcome=\"succeeded\"}");
+        double sentBefore = metric("digest_emails_total{status=\"sent\"}");
         RunFixture fixture = fixture(3);
         UUID run = fixture.queuedRun();
         String messageId = fixture.publish(run);
@@ -99,9 +108,13 @@ class RunHandlerTest {
             String to = email.getAllRecipients()[0].toString();
             assertEquals(mailer.messageId(run, to), email.getMessageID());
             assertEquals("Digest Orders: 0", email.getSubject());
+            assertEquals(null, email.getHeader("Cc"), "no empty Cc header");
+            assertEquals("digest@localhost", email.getFrom()[0].toString());
         }
         Thread.sleep(200);
         assertEquals(0, pendingFor(messageId), "acknowledged once the outcome was committed");
+        assertEquals(succeededBefore + 1, metric("digest_jobs_processed_total{outcome=\"succeeded\"}"));
+        assertEquals(sentBefore + 3, metric("digest_emails_total{status=\"sent\"}"));
     }
 
     @Test
@@ -118,6 +131,8 @@ class RunHandlerTest {
 
     @Test
     void smtpDownThenBackIsRetriedWithoutDuplicates() throws Exception {
+        double failedBefore = metric("digest_emails_total{status=\"failed\"}");
+        double retriedBefore = metric("digest_jobs_processed_total{outcome=\"retry\"}");
         RunFixture fixture = fixture(2);
         smtp.stop();
         UUID run;
@@ -142,6 +157,8 @@ class RunHandlerTest {
         assertTrue(row.getInteger("attempts") >= 2);
         assertEquals(2, received(fixture).size());
         assertTrue(fixture.emailStatuses(run).values().stream().allMatch("sent"::equals));
+        assertTrue(metric("digest_emails_total{status=\"failed\"}") >= failedBefore + 2, "failed emails counted");
+        assertTrue(metric("digest_jobs_processed_total{outcome=\"retry\"}") >= retriedBefore + 1, "retry counted");
     }
 
     @Test

@@ -1,0 +1,65 @@
+package dev.digest.api.run;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.digest.api.config.ApiConfig;
+import dev.digest.api.support.Tenant;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Redis unreachable when a run is requested: the client still gets 202 and the run waits, unpublished. */
+@QuarkusTest
+@TestProfile(RedisDownTest.NoRedis.class)
+class RedisDownTest {
+
+    /** Port 1 on loopback refuses connections at once. */
+    public static class NoRedis implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.redis.hosts", "redis://127.0.0.1:1");
+        }
+    }
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    ApiConfig config;
+
+    private static double metric(String series) {
+        String body = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        return body.lines().filter(line -> line.startsWith(series + " ")).mapToDouble(
+                line -> Double.parseDouble(line.substring(series.length() + 1))).findFirst().orElse(0);
+    }
+
+    @Test
+    void aRunRequestedWhileRedisIsDownIsAcceptedAndLeftForTheRepublisher() {
+        double deferredBefore = metric("digest_jobs_enqueued_total{result=\"deferred\"}");
+        Tenant tenant = Tenant.create();
+        String digest = tenant.digest(tenant.emailTemplate());
+
+        String id = tenant.request().post("/api/v1/digests/{id}/runs", digest)
+                .then().statusCode(202)
+                .body("status", equalTo("queued"))
+                .body("enqueuedAt", nullValue())
+                .extract().path("id");
+
+        Row row = pool.preparedQuery("SELECT status, stream_message_id, available_at <= now() + make_interval(secs => $2) AS due"
+                + " FROM digest_runs WHERE id = $1")
+                .execute(Tuple.of(UUID.fromString(id), (double) config.queue().publishGrace().toSeconds())).await().indefinitely().iterator().next();
+        assertEquals("queued", row.getString("status"));
+        assertEquals(null, row.getString("stream_message_id"), "not on the stream");
+        assertEquals(true, row.getBoolean("due"), "the re-publisher sends it once the publish grace is over");
+        assertEquals(deferredBefore + 1, metric("digest_jobs_enqueued_total{result=\"deferred\"}"));
+    }
+}

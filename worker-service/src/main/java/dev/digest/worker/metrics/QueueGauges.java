@@ -1,0 +1,80 @@
+package dev.digest.worker.metrics;
+
+import dev.digest.worker.config.WorkerConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * The queue as a whole, as gauges: stream length, entries pending in the group (delivered,
+ * not yet acknowledged), the group's lag (added, not yet delivered), and runs waiting in
+ * PostgreSQL for a backoff or for Redis to come back. They are read on a timer rather than at
+ * scrape time, so a scrape never waits on Redis or the database. Every worker reports the same
+ * queue figures; aggregate them with max(), not sum().
+ */
+@ApplicationScoped
+public class QueueGauges {
+
+    private static final Logger LOG = Logger.getLogger(QueueGauges.class);
+
+    private static final String WAITING = """
+            SELECT count(*) FROM digest_runs WHERE status = 'queued' AND stream_message_id IS NULL
+            """;
+
+    private final ReactiveRedisDataSource redis;
+    private final Pool pool;
+    private final WorkerConfig config;
+    private final AtomicLong length = new AtomicLong();
+    private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong lag = new AtomicLong();
+    private final AtomicLong waiting = new AtomicLong();
+
+    public QueueGauges(ReactiveRedisDataSource redis, Pool pool, WorkerConfig config, MeterRegistry registry) {
+        this.redis = redis;
+        this.pool = pool;
+        this.config = config;
+        Gauge.builder("digest.queue.length", length, AtomicLong::get)
+                .description("Entries in the job stream").register(registry);
+        Gauge.builder("digest.queue.pending", pending, AtomicLong::get)
+                .description("Jobs delivered to a worker and not yet acknowledged").register(registry);
+        Gauge.builder("digest.queue.lag", lag, AtomicLong::get)
+                .description("Jobs in the stream not yet delivered to any worker").register(registry);
+        Gauge.builder("digest.runs.waiting", waiting, AtomicLong::get)
+                .description("Queued runs not on the stream: waiting out a retry backoff or for Redis")
+                .register(registry);
+    }
+
+    @Scheduled(every = "${digest.worker.metrics-every:15s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> refresh() {
+        Uni<Void> stream = redis.execute("XLEN", config.stream()).invoke(r -> length.set(r.toLong()))
+                .chain(() -> redis.execute("XINFO", "GROUPS", config.stream()))
+                .invoke(this::readGroup)
+                .replaceWithVoid();
+        Uni<Void> database = pool.query(WAITING).execute()
+                .invoke(rows -> waiting.set(rows.iterator().next().getLong(0)))
+                .replaceWithVoid();
+        return Uni.join().all(stream, database).andCollectFailures().replaceWithVoid()
+                .onFailure().invoke(failure -> LOG.debugf("Refreshing queue gauges failed: %s", failure.toString()))
+                .onFailure().recoverWithNull();
+    }
+
+    private void readGroup(Response groups) {
+        for (Response group : groups) {
+            if (config.group().equals(group.get("name").toString())) {
+                pending.set(group.get("pending").toLong());
+                Response groupLag = group.get("lag");
+                // Redis reports no lag when it cannot tell (after some deletions); keep the last figure.
+                if (groupLag != null) {
+                    lag.set(groupLag.toLong());
+                }
+            }
+        }
+    }
+}
