@@ -1,0 +1,46 @@
+package dev.digest.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.function.Function;
+
+/** JSON over HTTP to the api-service process, as a client application would call it. */
+final class Api {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Function<String, URI> uris;
+    private final String key;
+
+    Api(Function<String, URI> uris, String key) {
+        this.uris = uris;
+        this.key = key;
+    }
+
+    Api as(String otherKey) {
+        return new Api(uris, otherKey);
+    }
+
+    /** POSTs a JSON body and returns the parsed answer; any status but the expected one fails. */
+    JsonNode post(String path, Object body, int expectedStatus) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uris.apply(path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != expectedStatus) {
+            throw new IllegalStateException("POST " + path + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+}

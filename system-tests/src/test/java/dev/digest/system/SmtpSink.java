@@ -1,0 +1,48 @@
+package dev.digest.system;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A real SMTP server standing in for the receiving side. It keeps every message it accepts,
+ * duplicates included, so a test can count both what arrived and what a receiver that drops
+ * repeated Message-IDs would keep.
+ */
+final class SmtpSink implements AutoCloseable {
+
+    private final GreenMail server;
+    private final int port;
+
+    SmtpSink() throws IOException {
+        port = ServiceProcess.freePort();
+        server = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        server.start();
+    }
+
+    int port() {
+        return port;
+    }
+
+    int received() {
+        return server.getReceivedMessages().length;
+    }
+
+    /** Message-ID to how many times it arrived. */
+    Map<String, Integer> countsByMessageId() throws MessagingException {
+        Map<String, Integer> counts = new HashMap<>();
+        for (MimeMessage message : server.getReceivedMessages()) {
+            counts.merge(message.getMessageID(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
