@@ -28,6 +28,46 @@ public interface ApiConfig {
     /** The job stream runs are published to. */
     Queue queue();
 
+    /** The cron dispatcher. */
+    Schedule schedule();
+
+    interface Schedule {
+        /**
+         * Whether this replica dispatches due digests. Any number may: a due instant yields one
+         * run however many dispatch at once. Turn it off for API-only replicas.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often due digests are looked for; the dispatch lag is about half of this plus the work. */
+        @WithDefault("PT0.5S")
+        String tick();
+
+        /** Digests claimed per database transaction. */
+        @WithDefault("500")
+        @Min(1)
+        @Max(10000)
+        int batchSize();
+
+        /** Most digests one tick dispatches; the rest wait for the next tick (or another replica). */
+        @WithDefault("20000")
+        @Min(1)
+        int maxPerTick();
+
+        /**
+         * With the {@code skip} missed-run policy, how late an instant may be dispatched and still
+         * count as on time; older missed instants are dropped. ({@code coalesce} runs the latest.)
+         */
+        @WithDefault("PT1M")
+        Duration misfireGrace();
+
+        /** Most instants listed by {@code GET /digests/{id}/schedule}. */
+        @WithDefault("100")
+        @Min(1)
+        @Max(1000)
+        int maxPreview();
+    }
+
     interface Queue {
         /** Redis stream the workers consume. */
         @WithDefault(JobStreams.STREAM)

@@ -1,5 +1,11 @@
 package dev.digest.api.digest;
 
+import dev.digest.api.config.ApiConfig;
+import dev.digest.api.schedule.CronSchedule;
+import dev.digest.api.schedule.ScheduleResponse;
+import dev.digest.api.web.ProblemException;
+import java.time.Clock;
+import java.time.ZoneId;
 import dev.digest.api.auth.Access;
 import dev.digest.api.auth.CurrentCaller;
 import dev.digest.api.auth.Scope;
@@ -39,12 +45,17 @@ public class DigestResource {
     private final RunLauncher launcher;
     private final CurrentCaller caller;
     private final Pagination pagination;
+    private final Clock clock;
+    private final int maxPreview;
 
-    public DigestResource(DigestService service, RunLauncher launcher, CurrentCaller caller, Pagination pagination) {
+    public DigestResource(DigestService service, RunLauncher launcher, CurrentCaller caller, Pagination pagination,
+            Clock clock, ApiConfig config) {
         this.service = service;
         this.launcher = launcher;
         this.caller = caller;
         this.pagination = pagination;
+        this.clock = clock;
+        this.maxPreview = config.schedule().maxPreview();
     }
 
     @POST
@@ -75,6 +86,25 @@ public class DigestResource {
         ExpectedVersion expected = ExpectedVersion.of(ifMatch, request.version());
         return service.update(caller.applicationId(), id, request, expected)
                 .map(d -> Responses.ok(DigestResponse.from(d), d.version));
+    }
+
+    /** The next {@code count} instants the digest fires at (default 10), in UTC and in its own zone. */
+    @GET
+    @Path("/{id}/schedule")
+    public Uni<ScheduleResponse> schedule(@PathParam("id") UUID id, @QueryParam("count") String count) {
+        // Parsed here: a query parameter JAX-RS cannot convert would otherwise be a 404.
+        int n;
+        try {
+            n = count == null ? 10 : Integer.parseInt(count.trim());
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 1 || n > maxPreview) {
+            throw ProblemException.invalid("count", "must be a whole number between 1 and " + maxPreview);
+        }
+        int instants = n;
+        return service.get(caller.applicationId(), id).map(d -> ScheduleResponse.of(d.cron, d.timeZone, d.enabled,
+                d.nextRunAt, CronSchedule.next(d.cron, ZoneId.of(d.timeZone), clock.instant(), instants)));
     }
 
     /** Run now: a queued manual run, answered 202 with its Location. */

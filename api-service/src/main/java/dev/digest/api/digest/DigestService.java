@@ -97,8 +97,14 @@ public class DigestService {
                 .transform(missing -> ProblemException.invalid("templateId", "no such digest template"));
     }
 
-    /** Copies the draft and recomputes the next run: a changed schedule applies from its next instant. */
+    /**
+     * Copies the draft. A new or changed schedule (cron, zone, enabling) applies from its next
+     * instant after now; an unchanged one keeps its next run, so an edit made while a run is
+     * overdue does not lose that run.
+     */
     private void apply(Digest digest, DigestDraft draft) {
+        boolean rescheduled = digest.nextRunAt == null || !draft.enabled() || !digest.enabled
+                || !draft.cron().equals(digest.cron) || !draft.timeZone().equals(digest.timeZone);
         digest.name = draft.name();
         digest.description = draft.description();
         digest.eventTypes = draft.eventTypes().toArray(String[]::new);
@@ -109,8 +115,10 @@ public class DigestService {
         digest.enabled = draft.enabled();
         digest.emptyWindow = draft.emptyWindow();
         digest.missedRuns = draft.missedRuns();
-        digest.nextRunAt = draft.enabled()
-                ? CronSchedule.nextAfter(draft.cron(), ZoneId.of(draft.timeZone()), clock.instant()).orElse(null)
-                : null;
+        if (rescheduled) {
+            digest.nextRunAt = draft.enabled()
+                    ? CronSchedule.nextAfter(draft.cron(), ZoneId.of(draft.timeZone()), clock.instant()).orElse(null)
+                    : null;
+        }
     }
 }

@@ -8,10 +8,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,7 +40,15 @@ public class RunPublisher {
             RETURNING enqueued_at
             """;
 
+    // The same, for a batch: one statement records every stream id.
+    private static final String RECORD_ALL = """
+            UPDATE digest_runs r SET stream_message_id = p.message_id, enqueued_at = now(), updated_at = now()
+            FROM unnest($1::uuid[], $2::text[]) AS p(id, message_id)
+            WHERE r.id = p.id AND r.stream_message_id IS NULL
+            """;
+
     private final ReactiveStreamCommands<String, String, String> streams;
+    private final Redis redis;
     private final Pool pool;
     private final ApiConfig.Queue config;
     private final Counter published;
@@ -40,6 +56,7 @@ public class RunPublisher {
 
     public RunPublisher(ReactiveRedisDataSource redis, Pool pool, ApiConfig config, MeterRegistry registry) {
         this.streams = redis.stream(String.class);
+        this.redis = redis.getRedis();
         this.pool = pool;
         this.config = config.queue();
         this.published = Counter.builder("digest.jobs.enqueued").tag("result", "published")
@@ -66,6 +83,44 @@ public class RunPublisher {
                     deferred.increment();
                     LOG.warnf("Run %s not published now (%s); the re-publisher will send it", run.id, failure.toString());
                     return run;
+                });
+    }
+
+    /**
+     * Publishes many committed runs in one pipelined round trip and records their stream ids in
+     * one statement. Returns how many were published; on a Redis failure none are, and the
+     * re-publisher sends them after the publish grace.
+     */
+    public Uni<Integer> publishAll(List<JobMessage> jobs) {
+        if (jobs.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        List<Request> requests = new ArrayList<>(jobs.size());
+        for (JobMessage job : jobs) {
+            Request xadd = Request.cmd(Command.XADD).arg(config.stream()).arg("*");
+            for (Map.Entry<String, String> field : job.toFields().entrySet()) {
+                xadd.arg(field.getKey()).arg(field.getValue());
+            }
+            requests.add(xadd);
+        }
+        return redis.batch(requests)
+                .ifNoItem().after(config.publishTimeout()).fail()
+                .chain(responses -> {
+                    UUID[] ids = new UUID[jobs.size()];
+                    String[] messageIds = new String[jobs.size()];
+                    for (int i = 0; i < jobs.size(); i++) {
+                        Response response = responses.get(i);
+                        ids[i] = jobs.get(i).runId();
+                        messageIds[i] = response.toString();
+                    }
+                    published.increment(jobs.size());
+                    return pool.preparedQuery(RECORD_ALL).execute(Tuple.of(ids, messageIds)).replaceWith(jobs.size());
+                })
+                .onFailure().recoverWithItem(failure -> {
+                    deferred.increment(jobs.size());
+                    LOG.warnf("%d runs not published now (%s); the re-publisher will send them", jobs.size(),
+                            failure.toString());
+                    return 0;
                 });
     }
 }

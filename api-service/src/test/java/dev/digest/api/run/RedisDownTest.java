@@ -5,6 +5,9 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.digest.api.config.ApiConfig;
+import dev.digest.api.schedule.Dispatcher;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import dev.digest.api.support.Tenant;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -36,6 +39,9 @@ class RedisDownTest {
     @Inject
     ApiConfig config;
 
+    @Inject
+    Dispatcher dispatcher;
+
     private static double metric(String series) {
         String body = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
         return body.lines().filter(line -> line.startsWith(series + " ")).mapToDouble(
@@ -61,5 +67,31 @@ class RedisDownTest {
         assertEquals(null, row.getString("stream_message_id"), "not on the stream");
         assertEquals(true, row.getBoolean("due"), "the re-publisher sends it once the publish grace is over");
         assertEquals(deferredBefore + 1, metric("digest_jobs_enqueued_total{result=\"deferred\"}"));
+    }
+
+    @Test
+    void runsDispatchedWhileRedisIsDownWaitUnpublishedAndAreNotDoubled() {
+        Tenant tenant = Tenant.create();
+        String digest = tenant.digest(tenant.emailTemplate());
+        Instant now = Instant.now();
+        Instant due = now.minusSeconds(20).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        pool.preparedQuery("UPDATE digest_digests SET cron = '0 0 8 * * ?', missed_runs = 'coalesce', next_run_at = $2"
+                + " WHERE id = $1").execute(Tuple.of(UUID.fromString(digest), due.atOffset(ZoneOffset.UTC)))
+                .await().indefinitely();
+
+        Dispatcher.DispatchReport report = dispatcher.dispatch(now).await().indefinitely();
+        dispatcher.dispatch(now.plusSeconds(1)).await().indefinitely();
+
+        assertEquals(0, report.published(), "nothing reached the stream");
+        var rows = pool.preparedQuery("SELECT status, stream_message_id, scheduled_for, available_at <= now()"
+                + " + make_interval(secs => $2) AS due FROM digest_runs WHERE digest_id = $1")
+                .execute(Tuple.of(UUID.fromString(digest), (double) config.queue().publishGrace().toSeconds()))
+                .await().indefinitely();
+        assertEquals(1, rows.size(), "one run for the instant, however often dispatch runs");
+        Row run = rows.iterator().next();
+        assertEquals("queued", run.getString("status"));
+        assertEquals(null, run.getString("stream_message_id"));
+        assertEquals(due, run.getOffsetDateTime("scheduled_for").toInstant());
+        assertEquals(true, run.getBoolean("due"), "the re-publisher sends it once the grace is over");
     }
 }

@@ -36,24 +36,29 @@ public class StreamTrimmer {
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    /** How many entries were removed. */
+    /** How many entries were removed from the job stream. */
     public Uni<Long> trim() {
-        return lastDelivered().chain(lastDelivered -> streams.xpending(config.stream(), config.group())
+        return trim(config.stream(), config.group());
+    }
+
+    /** How many entries were removed from {@code stream}, as far as {@code group} is done with them. */
+    Uni<Long> trim(String stream, String group) {
+        return lastDelivered(stream, group).chain(lastDelivered -> streams.xpending(stream, group)
                 .chain(pending -> {
                     String keepFrom = pending.getPendingCount() > 0 ? lower(pending.getLowestId(), lastDelivered)
                             : lastDelivered;
                     if (keepFrom == null || "0-0".equals(keepFrom)) {
                         return Uni.createFrom().item(0L);
                     }
-                    return streams.xtrim(config.stream(), new XTrimArgs().minid(keepFrom));
+                    return streams.xtrim(stream, new XTrimArgs().minid(keepFrom));
                 }));
     }
 
     /** The group's last delivered id, from XINFO GROUPS; null when the group does not exist. */
-    private Uni<String> lastDelivered() {
-        return redis.execute("XINFO", "GROUPS", config.stream()).map(groups -> {
+    private Uni<String> lastDelivered(String stream, String groupName) {
+        return redis.execute("XINFO", "GROUPS", stream).map(groups -> {
             for (Response group : groups) {
-                if (config.group().equals(group.get("name").toString())) {
+                if (groupName.equals(group.get("name").toString())) {
                     return group.get("last-delivered-id").toString();
                 }
             }

@@ -203,4 +203,22 @@ class RunHandlerTest {
     private static String domain(RunFixture fixture) {
         return fixture.recipients().get(0).substring(fixture.recipients().get(0).indexOf('@') + 1);
     }
+
+    @Test
+    void aRunThatNeverReachedTheStreamIsPublishedOnceAndCompleted() throws Exception {
+        RunFixture fixture = fixture(2);
+        UUID run = fixture.unpublishedRun();
+
+        Row row = fixture.awaitStatus(run, TIMEOUT, "succeeded", "failed", "dead");
+
+        assertEquals("succeeded", row.getString("status"));
+        String streamId = row.getString("stream_message_id");
+        assertTrue(streamId != null, "published by the re-publisher");
+        long jobs = redis.stream(String.class).xrange(config.stream(),
+                        io.quarkus.redis.datasource.stream.StreamRange.of("-", "+")).stream()
+                .filter(message -> run.toString().equals(message.payload().get("runId"))).count();
+        assertEquals(1, jobs, "published once");
+        Thread.sleep(1500);
+        assertEquals(2, received(fixture).size());
+    }
 }

@@ -51,6 +51,14 @@ public record RunFixture(Pool pool, RedisDataSource redis, String stream, UUID a
         return run;
     }
 
+    /** A queued run nobody published, as the API leaves one when Redis was down; due for the re-publisher now. */
+    public UUID unpublishedRun() {
+        UUID run = Uuid7.next();
+        exec(pool, "INSERT INTO digest_runs (id, application_id, digest_id, trigger, status, available_at)"
+                + " VALUES ($1, $2, $3, 'manual', 'queued', now())", Tuple.of(run, applicationId, digestId));
+        return run;
+    }
+
     /** Appends the run's job to the test stream, as the API does; the stream id. */
     public String publish(UUID run) {
         return redis.stream(String.class).xadd(stream, new JobMessage(run, applicationId, digestId, 1, null).toFields());

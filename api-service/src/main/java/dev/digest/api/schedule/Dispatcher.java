@@ -1,0 +1,221 @@
+package dev.digest.api.schedule;
+
+import dev.digest.api.config.ApiConfig;
+import dev.digest.api.queue.RunPublisher;
+import dev.digest.common.Uuid7;
+import dev.digest.common.digest.MissedRunPolicy;
+import dev.digest.common.job.JobMessage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns due digests into scheduled runs, safely with any number of api replicas.
+ *
+ * <p>Each batch is one transaction: due digests are claimed with {@code FOR UPDATE SKIP LOCKED}
+ * (a replica never waits for, nor sees, rows another replica is dispatching), their runs are
+ * inserted (the unique (digest, scheduled_for) index makes a second run for the same instant
+ * impossible, whatever happens), and their {@code next_run_at} is moved past now. Only after
+ * the commit are the jobs appended to the stream; runs that could not be appended stay
+ * {@code queued} without a stream id, and the worker's re-publisher sends them.
+ */
+@ApplicationScoped
+public class Dispatcher {
+
+    private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+
+    private static final String CLAIM = """
+            SELECT id, application_id, cron, time_zone, next_run_at, missed_runs FROM digest_digests
+            WHERE enabled AND next_run_at <= $1
+            ORDER BY next_run_at
+            LIMIT $2
+            FOR UPDATE SKIP LOCKED
+            """;
+
+    private static final String INSERT_RUNS = """
+            INSERT INTO digest_runs (id, application_id, digest_id, trigger, status, scheduled_for, available_at,
+                                     created_at, updated_at)
+            SELECT r.id, r.application_id, r.digest_id, 'scheduled', 'queued', r.scheduled_for, $5, now(), now()
+            FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[])
+                AS r(id, application_id, digest_id, scheduled_for)
+            ON CONFLICT (digest_id, scheduled_for) WHERE trigger = 'scheduled' DO NOTHING
+            RETURNING id, application_id, digest_id, scheduled_for
+            """;
+
+    private static final String ADVANCE = """
+            UPDATE digest_digests d
+            SET next_run_at = a.next_run_at, last_run_at = COALESCE(a.last_run_at, d.last_run_at)
+            FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS a(id, next_run_at, last_run_at)
+            WHERE d.id = a.id
+            """;
+
+    private final Pool pool;
+    private final RunPublisher publisher;
+    private final ApiConfig.Schedule config;
+    private final Duration publishGrace;
+    private final Clock clock;
+    private final Timer tickTime;
+    private final Timer databaseTime;
+    private final Counter runsCreated;
+    private final Counter instantsMissed;
+    private final DistributionSummary lag;
+
+    public Dispatcher(Pool pool, RunPublisher publisher, ApiConfig config, Clock clock, MeterRegistry registry) {
+        this.pool = pool;
+        this.publisher = publisher;
+        this.config = config.schedule();
+        this.publishGrace = config.queue().publishGrace();
+        this.clock = clock;
+        this.tickTime = Timer.builder("digest.dispatch.tick").description("One dispatcher tick, publishing included")
+                .publishPercentileHistogram().register(registry);
+        this.databaseTime = Timer.builder("digest.dispatch.db")
+                .description("One dispatch transaction: claim, insert runs, advance schedules")
+                .publishPercentileHistogram().register(registry);
+        this.runsCreated = Counter.builder("digest.dispatch.runs").description("Scheduled runs created")
+                .register(registry);
+        this.instantsMissed = Counter.builder("digest.dispatch.missed")
+                .description("Due instants coalesced into a later run or dropped by the skip policy")
+                .register(registry);
+        this.lag = DistributionSummary.builder("digest.dispatch.lag").baseUnit("seconds")
+                .description("From a run's scheduled instant to its job being on the stream")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    @Scheduled(every = "${digest.schedule.tick:PT0.5S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> tick() {
+        if (!config.enabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        Timer.Sample sample = Timer.start();
+        return dispatch(clock.instant())
+                .invoke(report -> {
+                    sample.stop(tickTime);
+                    if (report.runs() > 0 || report.missed() > 0) {
+                        LOG.debugf("Dispatched %s", report);
+                    }
+                })
+                .onFailure().invoke(failure -> LOG.warnf("Dispatching failed: %s", failure.toString()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    /** Dispatches every digest due at {@code now}, batch after batch, up to the per-tick maximum. */
+    public Uni<DispatchReport> dispatch(Instant now) {
+        return batch(now, DispatchReport.NONE);
+    }
+
+    private Uni<DispatchReport> batch(Instant now, DispatchReport sofar) {
+        int size = Math.min(config.batchSize(), config.maxPerTick() - sofar.digests());
+        if (size <= 0) {
+            return Uni.createFrom().item(sofar);
+        }
+        Timer.Sample sample = Timer.start();
+        return pool.withTransaction(connection -> claimAndPlan(connection, now, size))
+                .invoke(() -> sample.stop(databaseTime))
+                .chain(result -> publisher.publishAll(result.jobs().stream().map(ScheduledJob::job).toList())
+                        .map(published -> {
+                    Instant onStream = clock.instant();
+                    if (published > 0) {
+                        for (ScheduledJob job : result.jobs()) {
+                            lag.record(Math.max(0, Duration.between(job.scheduledFor(), onStream).toMillis()) / 1000.0);
+                        }
+                    }
+                    runsCreated.increment(result.jobs().size());
+                    instantsMissed.increment(result.missed());
+                    return new DispatchReport(sofar.digests() + result.claimed(), sofar.runs() + result.jobs().size(),
+                            sofar.missed() + result.missed(), sofar.published() + published);
+                }).chain(report -> result.claimed() < size ? Uni.createFrom().item(report) : batch(now, report)));
+    }
+
+    private Uni<BatchResult> claimAndPlan(SqlConnection connection, Instant now, int size) {
+        return connection.preparedQuery(CLAIM).execute(Tuple.of(now.atOffset(ZoneOffset.UTC), size)).chain(rows -> {
+            List<UUID> runIds = new ArrayList<>();
+            List<UUID> applicationIds = new ArrayList<>();
+            List<UUID> digestIds = new ArrayList<>();
+            List<OffsetDateTime> instants = new ArrayList<>();
+            UUID[] advanced = new UUID[rows.size()];
+            OffsetDateTime[] nextRunAt = new OffsetDateTime[rows.size()];
+            OffsetDateTime[] lastRunAt = new OffsetDateTime[rows.size()];
+            int missed = 0;
+            int i = 0;
+            for (Row row : rows) {
+                UUID digestId = row.getUUID("id");
+                DispatchPlan plan = plan(row, now);
+                advanced[i] = digestId;
+                nextRunAt[i] = plan.next() == null ? null : plan.next().atOffset(ZoneOffset.UTC);
+                missed += plan.missed();
+                if (plan.scheduledFor() != null) {
+                    OffsetDateTime at = plan.scheduledFor().atOffset(ZoneOffset.UTC);
+                    lastRunAt[i] = at;
+                    runIds.add(Uuid7.next());
+                    applicationIds.add(row.getUUID("application_id"));
+                    digestIds.add(digestId);
+                    instants.add(at);
+                }
+                i++;
+            }
+            int claimed = rows.size();
+            int missedInBatch = missed;
+            Uni<List<ScheduledJob>> inserted = runIds.isEmpty() ? Uni.createFrom().item(List.of())
+                    : connection.preparedQuery(INSERT_RUNS).execute(Tuple.of(
+                            runIds.toArray(UUID[]::new), applicationIds.toArray(UUID[]::new),
+                            digestIds.toArray(UUID[]::new), instants.toArray(OffsetDateTime[]::new),
+                            now.plus(publishGrace).atOffset(ZoneOffset.UTC)))
+                            .map(created -> {
+                                List<ScheduledJob> jobs = new ArrayList<>(created.size());
+                                for (Row run : created) {
+                                    jobs.add(new ScheduledJob(new JobMessage(run.getUUID("id"),
+                                            run.getUUID("application_id"), run.getUUID("digest_id"), 1, null),
+                                            run.getOffsetDateTime("scheduled_for").toInstant()));
+                                }
+                                return jobs;
+                            });
+            return inserted.chain(jobs -> (claimed == 0 ? Uni.createFrom().voidItem()
+                    : connection.preparedQuery(ADVANCE).execute(Tuple.of(advanced, nextRunAt, lastRunAt)).replaceWithVoid())
+                    .map(ignored -> new BatchResult(claimed, jobs, missedInBatch)));
+        });
+    }
+
+    /** The digest's plan; a schedule that cannot be evaluated any more parks the digest (no next run) rather than stall the batch. */
+    private DispatchPlan plan(Row row, Instant now) {
+        String cron = row.getString("cron");
+        try {
+            return DispatchPlan.of(cron, ZoneId.of(row.getString("time_zone")),
+                    row.getOffsetDateTime("next_run_at").toInstant(),
+                    MissedRunPolicy.fromWire(row.getString("missed_runs")), now, config.misfireGrace());
+        } catch (RuntimeException e) {
+            LOG.errorf("Digest %s: schedule %s in %s cannot be evaluated (%s); it will not run until it is changed",
+                    row.getUUID("id"), cron, row.getString("time_zone"), e.toString());
+            return new DispatchPlan(null, null, 0);
+        }
+    }
+
+    private record ScheduledJob(JobMessage job, Instant scheduledFor) {
+    }
+
+    private record BatchResult(int claimed, List<ScheduledJob> jobs, int missed) {
+    }
+
+    /** What one dispatch did: digests claimed, runs created, instants missed, jobs put on the stream. */
+    public record DispatchReport(int digests, int runs, int missed, int published) {
+        static final DispatchReport NONE = new DispatchReport(0, 0, 0, 0);
+    }
+}
