@@ -39,8 +39,11 @@ public interface ApiConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** How often due digests are looked for; the dispatch lag is about half of this plus the work. */
-        @WithDefault("PT0.5S")
+        /**
+         * How often due digests are looked for. Quarkus' scheduler checks its triggers once a
+         * second, so shorter periods act as one second; cron instants are whole seconds anyway.
+         */
+        @WithDefault("1s")
         String tick();
 
         /** Digests claimed per database transaction. */

@@ -85,10 +85,10 @@ public class Dispatcher {
         this.publishGrace = config.queue().publishGrace();
         this.clock = clock;
         this.tickTime = Timer.builder("digest.dispatch.tick").description("One dispatcher tick, publishing included")
-                .publishPercentileHistogram().register(registry);
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry);
         this.databaseTime = Timer.builder("digest.dispatch.db")
                 .description("One dispatch transaction: claim, insert runs, advance schedules")
-                .publishPercentileHistogram().register(registry);
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry);
         this.runsCreated = Counter.builder("digest.dispatch.runs").description("Scheduled runs created")
                 .register(registry);
         this.instantsMissed = Counter.builder("digest.dispatch.missed")
@@ -96,10 +96,10 @@ public class Dispatcher {
                 .register(registry);
         this.lag = DistributionSummary.builder("digest.dispatch.lag").baseUnit("seconds")
                 .description("From a run's scheduled instant to its job being on the stream")
-                .publishPercentileHistogram().register(registry);
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry);
     }
 
-    @Scheduled(every = "${digest.schedule.tick:PT0.5S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${digest.schedule.tick:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
         if (!config.enabled()) {
             return Uni.createFrom().voidItem();
