@@ -21,4 +21,18 @@ class Uuid7Test {
         assertTrue(earlier.compareTo(later) < 0 || earlier.toString().compareTo(later.toString()) < 0);
         assertTrue(earlier.toString().compareTo(later.toString()) < 0, "text order follows time");
     }
+
+    @Test
+    void idsMadeInOneGoAreStrictlyIncreasingInTextOrder() {
+        UUID previous = Uuid7.next();
+        for (int i = 0; i < 100_000; i++) {
+            UUID next = Uuid7.next();
+            assertTrue(previous.toString().compareTo(next.toString()) < 0, previous + " before " + next);
+            assertEquals(7, next.version());
+            assertEquals(2, next.variant());
+            previous = next;
+        }
+        long millis = previous.getMostSignificantBits() >>> 16;
+        assertTrue(Math.abs(System.currentTimeMillis() - millis) < 5_000, "the timestamp stays the clock's");
+    }
 }

@@ -111,5 +111,16 @@ public interface ApiConfig {
         @WithDefault("100")
         @Min(1)
         int maxEventTypesPerDigest();
+
+        /** Most events one {@code POST /events} may carry. */
+        @WithDefault("1000")
+        @Min(1)
+        @Max(10000)
+        int maxEventsPerRequest();
+
+        /** Largest event payload, in bytes of JSON. */
+        @WithDefault("65536")
+        @Min(64)
+        int maxPayloadBytes();
     }
 }

@@ -83,7 +83,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unreadableJson(JsonProcessingException e) {
-        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+        // Truncated JSON inside a field is still truncated JSON, not a wrong value.
+        boolean truncated = String.valueOf(e.getOriginalMessage()).startsWith("Unexpected end-of-input");
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty() && !truncated) {
             String field = jsonPath(mapping.getPath());
             return respond(ProblemType.VALIDATION, "A field has the wrong type or value",
                     List.of(new Violation(field, wrongValueMessage(mapping))));

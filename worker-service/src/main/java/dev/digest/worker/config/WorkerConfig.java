@@ -77,6 +77,13 @@ public interface WorkerConfig {
     @WithDefault("15s")
     String metricsEvery();
 
+    /**
+     * Longest wait, when closing a window, for database transactions that may still be
+     * committing events into it; past it the attempt is retried later.
+     */
+    @WithDefault("PT10S")
+    Duration windowSettleMax();
+
     /** How far back the first run of a digest looks for events. */
     @WithDefault("P1D")
     Duration firstWindowLookback();

@@ -40,9 +40,11 @@ public class RunHandler {
     private final String workerId;
     private final Clock clock;
     private final JobMetrics metrics;
+    private final WindowLedger ledger;
 
     public RunHandler(RunStore runs, DigestSource source, EmailLogStore logs, DigestRenderer renderer,
-            DigestMailer mailer, WorkerConfig config, ConsumerName consumer, Clock clock, JobMetrics metrics) {
+            DigestMailer mailer, WorkerConfig config, ConsumerName consumer, Clock clock, JobMetrics metrics,
+            WindowLedger ledger) {
         this.runs = runs;
         this.source = source;
         this.logs = logs;
@@ -53,6 +55,7 @@ public class RunHandler {
         this.workerId = consumer.get();
         this.clock = clock;
         this.metrics = metrics;
+        this.ledger = ledger;
     }
 
     public Uni<Outcome> handle(JobMessage job, String messageId) {
@@ -84,7 +87,9 @@ public class RunHandler {
             return Uni.createFrom().item(new Instant[] {run.windowStart(), run.windowEnd()});
         }
         Instant end = run.scheduledFor() != null ? run.scheduledFor() : clock.instant();
-        return runs.previousWindowEnd(run.digestId(), run.id()).chain(previous -> {
+        // Events received up to the end may still be committing: wait for them (see WindowLedger).
+        return ledger.settled(config.windowSettleMax())
+                .chain(() -> runs.previousWindowEnd(run.digestId(), run.id())).chain(previous -> {
             Instant start = previous != null && previous.isBefore(end) ? previous : end.minus(config.firstWindowLookback());
             return runs.recordWindow(run.id(), start, end).replaceWith(new Instant[] {start, end});
         });

@@ -221,4 +221,53 @@ class RunHandlerTest {
         Thread.sleep(1500);
         assertEquals(2, received(fixture).size());
     }
+
+    @Test
+    void successiveRunsSplitEventsWithoutOverlapOrGap() throws Exception {
+        RunFixture fixture = fixture(1);
+        fixture.event("{\"n\": 1}");
+        fixture.event("{\"n\": 2}");
+        UUID first = fixture.queuedRun();
+        fixture.publish(first);
+        Row one = fixture.awaitStatus(first, TIMEOUT, "succeeded", "failed", "dead");
+        fixture.event("{\"n\": 3}");
+        fixture.event("{\"n\": 4}");
+        fixture.event("{\"n\": 5}");
+        UUID second = fixture.queuedRun();
+        fixture.publish(second);
+        Row two = fixture.awaitStatus(second, TIMEOUT, "succeeded", "failed", "dead");
+
+        assertEquals(2, one.getInteger("event_count"));
+        assertEquals(3, two.getInteger("event_count"));
+        assertEquals(one.getOffsetDateTime("window_end"), two.getOffsetDateTime("window_start"), "no gap, no overlap");
+    }
+
+    @Test
+    void anEventStillCommittingWhenTheWindowClosesIsWaitedForAndIncluded() throws Exception {
+        RunFixture fixture = fixture(1);
+        fixture.event("{\"n\": 0}");
+        io.vertx.mutiny.sqlclient.SqlConnection ingest = pool.getConnection().await().atMost(TIMEOUT);
+        try {
+            // As the api ingests: transaction id first, then received_at from the INSERT.
+            var transaction = ingest.begin().await().atMost(TIMEOUT);
+            ingest.query("SELECT pg_current_xact_id()").execute().await().atMost(TIMEOUT);
+            ingest.preparedQuery("INSERT INTO digest_webhook_events (id, application_id, event_type_key, payload,"
+                    + " occurred_at, received_at) VALUES ($1, $2, 'order', '{\"n\": 1}', now(), statement_timestamp())")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(dev.digest.common.Uuid7.next(), fixture.applicationId()))
+                    .await().atMost(TIMEOUT);
+
+            UUID run = fixture.queuedRun();
+            fixture.publish(run);
+            Thread.sleep(1000);
+            assertEquals("running", fixture.run(run).getString("status"), "the window waits for the open transaction");
+            assertEquals(0, received(fixture).size());
+
+            transaction.commit().await().atMost(TIMEOUT);
+            Row row = fixture.awaitStatus(run, TIMEOUT, "succeeded", "failed", "dead");
+            assertEquals("succeeded", row.getString("status"));
+            assertEquals(2, row.getInteger("event_count"), "the event committed late is in this window");
+        } finally {
+            ingest.closeAndAwait();
+        }
+    }
 }

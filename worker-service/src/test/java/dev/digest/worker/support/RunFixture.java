@@ -43,6 +43,14 @@ public record RunFixture(Pool pool, RedisDataSource redis, String stream, UUID a
         return new RunFixture(pool, redis, stream, application, digest, recipients);
     }
 
+    /** Stores an event of type {@code order} (created on first use), received now, as the api does. */
+    public void event(String payloadJson) {
+        exec(pool, "INSERT INTO digest_event_types (id, application_id, key, name) VALUES ($1, $2, 'order', 'Order')"
+                + " ON CONFLICT DO NOTHING", Tuple.of(Uuid7.next(), applicationId));
+        exec(pool, "INSERT INTO digest_webhook_events (id, application_id, event_type_key, payload, occurred_at)"
+                + " VALUES ($1, $2, 'order', $3::text::jsonb, now())", Tuple.of(Uuid7.next(), applicationId, payloadJson));
+    }
+
     /** A new queued manual run, not yet on the stream. */
     public UUID queuedRun() {
         UUID run = Uuid7.next();

@@ -1,0 +1,72 @@
+package dev.digest.api.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.digest.api.web.ProblemException;
+import dev.digest.api.web.ProblemType;
+import dev.digest.api.web.Violation;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The body of {@code POST /events}: one event ({@code type}, {@code payload}, …) or a batch
+ * ({@code events: [..]}), never both.
+ */
+public record IngestRequest(String type, JsonNode payload, OffsetDateTime occurredAt, String idempotencyKey,
+        List<EventInput> events) {
+
+    public boolean isBatch() {
+        return events != null;
+    }
+
+    /** The events to store, checked; every problem is reported at once, with its field path. */
+    public List<EventInput> validated(int maxBatch, int maxPayloadBytes) {
+        if (isBatch()) {
+            if (type != null || payload != null || occurredAt != null || idempotencyKey != null) {
+                throw ProblemException.invalid("events", "send either one event or {\"events\": [..]}, not both");
+            }
+            if (events.isEmpty()) {
+                throw ProblemException.invalid("events", "must hold at least one event");
+            }
+            if (events.size() > maxBatch) {
+                throw new ProblemException(ProblemType.PAYLOAD_TOO_LARGE,
+                        "At most " + maxBatch + " events per request; this one has " + events.size(),
+                        List.of(new Violation("events", "at most " + maxBatch + " events")));
+            }
+        }
+        List<EventInput> inputs = isBatch() ? events : List.of(new EventInput(type, payload, occurredAt, idempotencyKey));
+        List<Violation> violations = new ArrayList<>();
+        List<Violation> tooLarge = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            String at = isBatch() ? "events[" + i + "]." : "";
+            EventInput input = inputs.get(i);
+            if (input == null) {
+                violations.add(new Violation("events[" + i + "]", "must be an event object"));
+                continue;
+            }
+            if (input.type() == null || input.type().isBlank()) {
+                violations.add(new Violation(at + "type", "is required"));
+            } else if (input.type().length() > 200) {
+                violations.add(new Violation(at + "type", "must be at most 200 characters"));
+            }
+            if (input.payload() == null || !input.payload().isObject()) {
+                violations.add(new Violation(at + "payload", "must be a JSON object"));
+            } else if (input.payload().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                    > maxPayloadBytes) {
+                tooLarge.add(new Violation(at + "payload", "must be at most " + maxPayloadBytes + " bytes of JSON"));
+            }
+            if (input.idempotencyKey() != null
+                    && (input.idempotencyKey().isEmpty() || input.idempotencyKey().length() > 200)) {
+                violations.add(new Violation(at + "idempotencyKey", "must be 1 to 200 characters"));
+            }
+        }
+        if (!tooLarge.isEmpty()) {
+            throw new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "An event payload is larger than allowed",
+                    tooLarge);
+        }
+        if (!violations.isEmpty()) {
+            throw ProblemException.invalid(violations);
+        }
+        return inputs;
+    }
+}
