@@ -68,17 +68,17 @@ public class EventService {
     }
 
     public Uni<IngestResult> ingest(UUID applicationId, IngestRequest request) {
-        List<EventInput> events = request.validated(limits.maxEventsPerRequest(), limits.maxPayloadBytes());
+        List<IngestRequest.ValidEvent> events = request.validated(limits.maxEventsPerRequest(), limits.maxPayloadBytes());
         UUID[] ids = new UUID[events.size()];
         String[] types = new String[events.size()];
         String[] payloads = new String[events.size()];
         OffsetDateTime[] occurred = new OffsetDateTime[events.size()];
         String[] keys = new String[events.size()];
         for (int i = 0; i < events.size(); i++) {
-            EventInput event = events.get(i);
+            IngestRequest.ValidEvent event = events.get(i);
             ids[i] = Uuid7.next();
             types[i] = event.type();
-            payloads[i] = event.payload().toString();
+            payloads[i] = event.payloadJson();
             occurred[i] = event.occurredAt();
             keys[i] = event.idempotencyKey();
         }
@@ -95,7 +95,7 @@ public class EventService {
     }
 
     /** Unknown event types fail the whole request, naming each one; nothing is stored. */
-    private Uni<Void> checkTypes(SqlConnection connection, UUID applicationId, List<EventInput> events) {
+    private Uni<Void> checkTypes(SqlConnection connection, UUID applicationId, List<IngestRequest.ValidEvent> events) {
         Set<String> wanted = new LinkedHashSet<>();
         events.forEach(event -> wanted.add(event.type()));
         return connection.preparedQuery(KNOWN_TYPES).execute(Tuple.of(applicationId, wanted.toArray(String[]::new)))

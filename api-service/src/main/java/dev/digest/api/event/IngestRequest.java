@@ -19,8 +19,12 @@ public record IngestRequest(String type, JsonNode payload, OffsetDateTime occurr
         return events != null;
     }
 
+    /** An event that passed the checks, its payload already serialized (once) for storage. */
+    public record ValidEvent(String type, String payloadJson, OffsetDateTime occurredAt, String idempotencyKey) {
+    }
+
     /** The events to store, checked; every problem is reported at once, with its field path. */
-    public List<EventInput> validated(int maxBatch, int maxPayloadBytes) {
+    public List<ValidEvent> validated(int maxBatch, int maxPayloadBytes) {
         if (isBatch()) {
             if (type != null || payload != null || occurredAt != null || idempotencyKey != null) {
                 throw ProblemException.invalid("events", "send either one event or {\"events\": [..]}, not both");
@@ -37,6 +41,7 @@ public record IngestRequest(String type, JsonNode payload, OffsetDateTime occurr
         List<EventInput> inputs = isBatch() ? events : List.of(new EventInput(type, payload, occurredAt, idempotencyKey));
         List<Violation> violations = new ArrayList<>();
         List<Violation> tooLarge = new ArrayList<>();
+        List<ValidEvent> valid = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
             String at = isBatch() ? "events[" + i + "]." : "";
             EventInput input = inputs.get(i);
@@ -49,16 +54,20 @@ public record IngestRequest(String type, JsonNode payload, OffsetDateTime occurr
             } else if (input.type().length() > 200) {
                 violations.add(new Violation(at + "type", "must be at most 200 characters"));
             }
+            String payloadJson = null;
             if (input.payload() == null || !input.payload().isObject()) {
                 violations.add(new Violation(at + "payload", "must be a JSON object"));
-            } else if (input.payload().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
-                    > maxPayloadBytes) {
-                tooLarge.add(new Violation(at + "payload", "must be at most " + maxPayloadBytes + " bytes of JSON"));
+            } else {
+                payloadJson = input.payload().toString();
+                if (payloadJson.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > maxPayloadBytes) {
+                    tooLarge.add(new Violation(at + "payload", "must be at most " + maxPayloadBytes + " bytes of JSON"));
+                }
             }
             if (input.idempotencyKey() != null
                     && (input.idempotencyKey().isEmpty() || input.idempotencyKey().length() > 200)) {
                 violations.add(new Violation(at + "idempotencyKey", "must be 1 to 200 characters"));
             }
+            valid.add(new ValidEvent(input.type(), payloadJson, input.occurredAt(), input.idempotencyKey()));
         }
         if (!tooLarge.isEmpty()) {
             throw new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "An event payload is larger than allowed",
@@ -67,6 +76,6 @@ public record IngestRequest(String type, JsonNode payload, OffsetDateTime occurr
         if (!violations.isEmpty()) {
             throw ProblemException.invalid(violations);
         }
-        return inputs;
+        return valid;
     }
 }

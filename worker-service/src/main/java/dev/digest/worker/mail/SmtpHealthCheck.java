@@ -42,8 +42,7 @@ public class SmtpHealthCheck implements AsyncHealthCheck {
     private SmtpHealthCheck(Vertx vertx, String host, int port, boolean tls) {
         this.client = vertx.createNetClient(new NetClientOptions()
                 .setConnectTimeout((int) TIMEOUT.toMillis())
-                .setSsl(tls)
-                .setTrustAll(false));
+                .setSsl(tls));
         this.host = host;
         this.port = port;
         this.tls = tls;
