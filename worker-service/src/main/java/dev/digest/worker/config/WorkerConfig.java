@@ -84,10 +84,6 @@ public interface WorkerConfig {
     @WithDefault("PT10S")
     Duration windowSettleMax();
 
-    /** How far back the first run of a digest looks for events. */
-    @WithDefault("P1D")
-    Duration firstWindowLookback();
-
     /** Domain of the Message-IDs the worker derives from (run, recipient). */
     @WithDefault("digest.local")
     String messageIdDomain();

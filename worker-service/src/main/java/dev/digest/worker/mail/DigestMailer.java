@@ -1,5 +1,6 @@
 package dev.digest.worker.mail;
 
+import dev.digest.common.content.RenderedEmail;
 import dev.digest.worker.config.WorkerConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
@@ -50,14 +51,19 @@ public class DigestMailer {
         }
     }
 
-    public Uni<Void> send(String recipient, RenderedEmail email, String messageId) {
+    /** Sends with one-click unsubscribe headers (RFC 8058) pointing at {@code unsubscribeUrl}. */
+    public Uni<Void> send(String recipient, RenderedEmail email, String messageId, String unsubscribeUrl) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                .add("Message-ID", messageId)
+                .add("List-Unsubscribe", "<" + unsubscribeUrl + ">")
+                .add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         MailMessage message = new MailMessage()
                 .setFrom(from)
                 .setTo(List.of(recipient))
                 .setSubject(email.subject())
                 .setText(email.text())
                 .setHtml(email.html())
-                .setHeaders(MultiMap.caseInsensitiveMultiMap().add("Message-ID", messageId));
+                .setHeaders(headers);
         return client.sendMail(message).replaceWithVoid();
     }
 }

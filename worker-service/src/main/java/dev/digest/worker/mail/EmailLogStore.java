@@ -35,6 +35,17 @@ public class EmailLogStore {
             WHERE run_id = $1 AND recipient = $2 AND status = 'sending'
             """;
 
+    // An unsubscribed recipient: logged, never sent. A row failed or left 'sending' by an earlier
+    // attempt is not sent again either; a 'sent' row stays as it is.
+    private static final String SKIPPED = """
+            INSERT INTO digest_email_logs (id, application_id, run_id, recipient, status, subject, error, attempts)
+            VALUES ($1, $2, $3, $4, 'skipped', $5, 'unsubscribed', 0)
+            ON CONFLICT (run_id, recipient) DO UPDATE
+                SET status = 'skipped', error = 'unsubscribed', updated_at = now()
+                WHERE digest_email_logs.status IN ('sending', 'failed')
+            RETURNING id
+            """;
+
     private final Pool pool;
 
     public EmailLogStore(Pool pool) {
@@ -44,6 +55,12 @@ public class EmailLogStore {
     /** True when this recipient is to be sent to now; false when it was already sent (or skipped). */
     public Uni<Boolean> begin(UUID applicationId, UUID runId, String recipient, String subject) {
         return pool.preparedQuery(BEGIN).execute(Tuple.of(Uuid7.next(), applicationId, runId, recipient, subject))
+                .map(rows -> rows.size() > 0);
+    }
+
+    /** True when this call logged the recipient as skipped (false when it already was, or was sent). */
+    public Uni<Boolean> skipped(UUID applicationId, UUID runId, String recipient) {
+        return pool.preparedQuery(SKIPPED).execute(Tuple.of(Uuid7.next(), applicationId, runId, recipient, null))
                 .map(rows -> rows.size() > 0);
     }
 

@@ -26,6 +26,7 @@ public class JobMetrics {
     private final Counter malformed;
     private final Counter emailsSent;
     private final Counter emailsFailed;
+    private final Counter emailsSkipped;
 
     public JobMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -44,6 +45,8 @@ public class JobMetrics {
         emailsSent = Counter.builder("digest.emails").description("Emails by SMTP result").tag("status", "sent")
                 .register(registry);
         emailsFailed = Counter.builder("digest.emails").description("Emails by SMTP result").tag("status", "failed")
+                .register(registry);
+        emailsSkipped = Counter.builder("digest.emails").description("Emails by SMTP result").tag("status", "skipped")
                 .register(registry);
     }
 
@@ -70,5 +73,10 @@ public class JobMetrics {
 
     public void emailFailed() {
         emailsFailed.increment();
+    }
+
+    /** Not sent because the recipient unsubscribed from the digest. */
+    public void emailSkipped() {
+        emailsSkipped.increment();
     }
 }

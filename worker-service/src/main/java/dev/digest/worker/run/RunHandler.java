@@ -1,14 +1,22 @@
 package dev.digest.worker.run;
 
+import dev.digest.common.content.BadEvent;
+import dev.digest.common.content.ContentConfig;
+import dev.digest.common.content.ContentStore;
+import dev.digest.common.content.DigestComposer;
+import dev.digest.common.content.DigestSnapshot;
+import dev.digest.common.content.EventGroup;
+import dev.digest.common.content.RenderedEmail;
+import dev.digest.common.content.UnsubscribeLinks;
+import dev.digest.common.content.UnsubscribeTokens;
+import dev.digest.common.content.Window;
 import dev.digest.common.digest.EmptyWindowPolicy;
 import dev.digest.common.job.JobMessage;
 import dev.digest.common.run.RunStatus;
 import dev.digest.common.run.RunTrigger;
 import dev.digest.worker.config.WorkerConfig;
 import dev.digest.worker.mail.DigestMailer;
-import dev.digest.worker.mail.DigestRenderer;
 import dev.digest.worker.mail.EmailLogStore;
-import dev.digest.worker.mail.RenderedEmail;
 import dev.digest.worker.metrics.JobMetrics;
 import dev.digest.worker.queue.ConsumerName;
 import io.quarkus.qute.TemplateException;
@@ -18,11 +26,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
  * Carries out one job: claims the run, fixes its window, renders and sends one email per
- * recipient not yet sent, and records the outcome. It knows nothing of Redis; a failure it
+ * recipient not yet sent (skipping those who unsubscribed), and records the outcome with the
+ * events its line templates had to leave out. It knows nothing of Redis; a failure it
  * cannot even record is returned as a failed {@code Uni}, and the message stays pending.
  */
 @ApplicationScoped
@@ -31,9 +42,11 @@ public class RunHandler {
     private static final Logger LOG = Logger.getLogger(RunHandler.class);
 
     private final RunStore runs;
-    private final DigestSource source;
+    private final ContentStore content;
+    private final DigestComposer composer;
+    private final UnsubscribeLinks links;
+    private final ContentConfig contentConfig;
     private final EmailLogStore logs;
-    private final DigestRenderer renderer;
     private final DigestMailer mailer;
     private final WorkerConfig config;
     private final Backoff backoff;
@@ -42,13 +55,15 @@ public class RunHandler {
     private final JobMetrics metrics;
     private final WindowLedger ledger;
 
-    public RunHandler(RunStore runs, DigestSource source, EmailLogStore logs, DigestRenderer renderer,
-            DigestMailer mailer, WorkerConfig config, ConsumerName consumer, Clock clock, JobMetrics metrics,
-            WindowLedger ledger) {
+    public RunHandler(RunStore runs, ContentStore content, DigestComposer composer, UnsubscribeLinks links,
+            ContentConfig contentConfig, EmailLogStore logs, DigestMailer mailer, WorkerConfig config,
+            ConsumerName consumer, Clock clock, JobMetrics metrics, WindowLedger ledger) {
         this.runs = runs;
-        this.source = source;
+        this.content = content;
+        this.composer = composer;
+        this.links = links;
+        this.contentConfig = contentConfig;
         this.logs = logs;
-        this.renderer = renderer;
         this.mailer = mailer;
         this.config = config;
         this.backoff = new Backoff(config.backoffInitial(), config.backoffMax());
@@ -72,64 +87,102 @@ public class RunHandler {
     }
 
     private Uni<Outcome> attempt(ClaimedRun run, String messageId) {
-        return source.digest(run.digestId()).chain(digest -> {
+        return content.digest(run.applicationId(), run.digestId()).chain(digest -> {
             if (digest == null) {
                 return finish(run, messageId, RunStatus.FAILED, 0, "the digest no longer exists", Outcome.FAILED);
             }
-            return window(run).chain(window -> source.events(run.applicationId(), digest.eventTypes(), window[0], window[1])
-                    .chain(events -> deliver(run, messageId, digest, window, events)));
+            return window(run).chain(window -> Uni.combine().all()
+                    .unis(content.groups(run.applicationId(), digest.eventTypes(), window, composer.rowsPerType()),
+                            content.unsubscribed(digest.id()), links.tokens())
+                    .with((groups, unsubscribed, signer) -> new Delivery(digest, window, groups, unsubscribed, signer))
+                    .chain(delivery -> deliver(run, messageId, delivery)));
         });
     }
 
+    /** Everything one attempt sends from, read before the first email goes out. */
+    private record Delivery(DigestSnapshot digest, Window window, List<EventGroup> groups, Set<String> unsubscribed,
+            UnsubscribeTokens signer) {
+    }
+
     /** The run's window: kept from an earlier attempt, else (previous successful run's end, now]. */
-    private Uni<Instant[]> window(ClaimedRun run) {
+    private Uni<Window> window(ClaimedRun run) {
         if (run.windowEnd() != null) {
-            return Uni.createFrom().item(new Instant[] {run.windowStart(), run.windowEnd()});
+            return Uni.createFrom().item(new Window(run.windowStart(), run.windowEnd()));
         }
         Instant end = run.scheduledFor() != null ? run.scheduledFor() : clock.instant();
         // Events received up to the end may still be committing: wait for them (see WindowLedger).
         return ledger.settled(config.windowSettleMax())
-                .chain(() -> runs.previousWindowEnd(run.digestId(), run.id())).chain(previous -> {
-            Instant start = previous != null && previous.isBefore(end) ? previous : end.minus(config.firstWindowLookback());
-            return runs.recordWindow(run.id(), start, end).replaceWith(new Instant[] {start, end});
-        });
+                .chain(() -> content.previousWindowEnd(run.digestId(), run.id()))
+                .chain(previous -> {
+                    Window window = Window.closingAt(end, previous, contentConfig.firstWindowLookback());
+                    return runs.recordWindow(run.id(), window.start(), window.end()).replaceWith(window);
+                });
     }
 
-    private Uni<Outcome> deliver(ClaimedRun run, String messageId, DigestSnapshot digest, Instant[] window,
-            List<WindowEvent> events) {
-        if (events.isEmpty() && digest.emptyWindow() == EmptyWindowPolicy.SKIP && run.trigger() != RunTrigger.TEST) {
-            return finish(run, messageId, RunStatus.SKIPPED, 0, null, Outcome.SKIPPED);
-        }
-        List<String> recipients = run.trigger() == RunTrigger.TEST ? List.of(run.testRecipient()) : digest.recipients();
-        List<RenderedEmail> emails;
+    private Uni<Outcome> deliver(ClaimedRun run, String messageId, Delivery delivery) {
+        DigestComposer.Prepared prepared;
+        List<String> recipients = run.trigger() == RunTrigger.TEST
+                ? List.of(run.testRecipient()) : delivery.digest().recipients();
+        RenderedEmail first;
         try {
-            emails = recipients.stream().map(r -> renderer.render(digest, window[0], window[1], events, r)).toList();
+            prepared = composer.prepare(delivery.digest(), delivery.window(), delivery.groups());
+            if (prepared.eventCount() == 0 && delivery.digest().emptyWindow() == EmptyWindowPolicy.SKIP
+                    && run.trigger() != RunTrigger.TEST) {
+                return finish(run, messageId, RunStatus.SKIPPED, 0, null, prepared.badEvents(), Outcome.SKIPPED);
+            }
+            // One render before anything is sent: a template that cannot render fails the run
+            // without a partial delivery. Recipients differ only in their address and link.
+            first = prepared.render(recipients.get(0), unsubscribeUrl(delivery, recipients.get(0)));
         } catch (TemplateException e) {
-            return finish(run, messageId, RunStatus.FAILED, events.size(), "template error: " + e.getMessage(),
+            return finish(run, messageId, RunStatus.FAILED, 0, "template error: " + e.getMessage(), List.of(),
                     Outcome.FAILED);
         }
+        int eventCount = (int) prepared.eventCount();
         return Multi.createFrom().range(0, recipients.size())
-                .onItem().transformToUniAndConcatenate(i -> sendOne(run, recipients.get(i), emails.get(i)))
+                .onItem().transformToUniAndConcatenate(i -> {
+                    String recipient = recipients.get(i);
+                    if (delivery.unsubscribed().contains(ContentStore.normalizeAddress(recipient))) {
+                        return skip(run, recipient);
+                    }
+                    String link = unsubscribeUrl(delivery, recipient);
+                    return sendOne(run, recipient, link, i == 0 ? () -> first : () -> prepared.render(recipient, link));
+                })
                 .collect().asList()
                 .chain(results -> {
                     long failed = results.stream().filter(sent -> !sent).count();
                     if (failed == 0) {
-                        return finish(run, messageId, RunStatus.SUCCEEDED, events.size(), null, Outcome.SUCCEEDED);
+                        return finish(run, messageId, RunStatus.SUCCEEDED, eventCount, null, prepared.badEvents(),
+                                Outcome.SUCCEEDED);
                     }
                     return retryOrDie(run, messageId, failed + " of " + recipients.size() + " emails failed");
                 });
     }
 
+    private String unsubscribeUrl(Delivery delivery, String recipient) {
+        return links.url(delivery.signer(), delivery.digest().id(), recipient);
+    }
+
+    /** An unsubscribed recipient: logged as skipped, and done as far as the run is concerned. */
+    private Uni<Boolean> skip(ClaimedRun run, String recipient) {
+        return logs.skipped(run.applicationId(), run.id(), recipient).map(logged -> {
+            if (logged) {
+                metrics.emailSkipped();
+            }
+            return true;
+        });
+    }
+
     /** True when the recipient has the email (now or from an earlier attempt). */
-    private Uni<Boolean> sendOne(ClaimedRun run, String recipient, RenderedEmail email) {
+    private Uni<Boolean> sendOne(ClaimedRun run, String recipient, String unsubscribeUrl, Supplier<RenderedEmail> render) {
         String messageId = mailer.messageId(run.id(), recipient);
+        RenderedEmail email = render.get();
         return logs.begin(run.applicationId(), run.id(), recipient, email.subject()).chain(toSend -> {
             if (!toSend) {
                 return Uni.createFrom().item(true);
             }
             // Only an SMTP failure is recorded as a failed email; a database failure after the
             // send fails the attempt, and the row left 'sending' is sent again on retry.
-            return mailer.send(recipient, email, messageId).replaceWith(true)
+            return mailer.send(recipient, email, messageId, unsubscribeUrl).replaceWith(true)
                     .onFailure().recoverWithUni(failure -> {
                         metrics.emailFailed();
                         LOG.warnf("Run %s: sending to a recipient failed: %s", run.id(), failure.toString());
@@ -161,6 +214,15 @@ public class RunHandler {
 
     private Uni<Outcome> finish(ClaimedRun run, String messageId, RunStatus status, int eventCount, String error,
             Outcome outcome) {
-        return runs.finish(run, messageId, status, eventCount, error).map(done -> done ? outcome : Outcome.IGNORED);
+        return finish(run, messageId, status, eventCount, error, List.of(), outcome);
+    }
+
+    private Uni<Outcome> finish(ClaimedRun run, String messageId, RunStatus status, int eventCount, String error,
+            List<BadEvent> badEvents, Outcome outcome) {
+        if (!badEvents.isEmpty()) {
+            LOG.warnf("Run %s left out %d events its line templates could not render", run.id(), badEvents.size());
+        }
+        return runs.finish(run, messageId, status, eventCount, error, badEvents)
+                .map(done -> done ? outcome : Outcome.IGNORED);
     }
 }

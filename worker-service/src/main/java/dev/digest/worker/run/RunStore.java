@@ -1,9 +1,12 @@
 package dev.digest.worker.run;
 
 import dev.digest.common.WireValue;
+import dev.digest.common.content.BadEvent;
 import dev.digest.common.run.RunStatus;
 import dev.digest.common.run.RunTrigger;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -11,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -33,11 +37,6 @@ public class RunStore {
                       scheduled_for, window_start, window_end
             """;
 
-    private static final String PREVIOUS_WINDOW_END = """
-            SELECT max(window_end) AS window_end FROM digest_runs
-            WHERE digest_id = $1 AND status = 'succeeded' AND trigger <> 'test' AND id <> $2
-            """;
-
     private static final String RECORD_WINDOW = """
             UPDATE digest_runs SET window_start = $2, window_end = $3, updated_at = now()
             WHERE id = $1 AND window_end IS NULL
@@ -45,7 +44,8 @@ public class RunStore {
 
     private static final String FINISH = """
             UPDATE digest_runs
-            SET status = $3, event_count = $4, error = $5, finished_at = now(), updated_at = now()
+            SET status = $3, event_count = $4, error = $5, bad_event_count = $6, bad_events = $7,
+                finished_at = now(), updated_at = now()
             WHERE id = $1 AND status = 'running' AND stream_message_id = $2
             """;
 
@@ -61,6 +61,8 @@ public class RunStore {
             WHERE id = $1 AND status = 'running' AND stream_message_id = $2
             """;
 
+    static final int BAD_EVENTS_NOTED = 20;
+
     private final Pool pool;
 
     public RunStore(Pool pool) {
@@ -73,21 +75,17 @@ public class RunStore {
                 .map(rows -> rows.size() == 0 ? null : toClaimed(rows.iterator().next()));
     }
 
-    /** End of the last successful non-test run's window: where the next window starts. */
-    public Uni<Instant> previousWindowEnd(UUID digestId, UUID runId) {
-        return pool.preparedQuery(PREVIOUS_WINDOW_END).execute(Tuple.of(digestId, runId))
-                .map(rows -> instant(rows.iterator().next(), "window_end"));
-    }
-
     /** Fixes the run's window on its first attempt; later attempts keep it. */
     public Uni<Void> recordWindow(UUID runId, Instant start, Instant end) {
         return pool.preparedQuery(RECORD_WINDOW).execute(Tuple.of(runId, utc(start), utc(end))).replaceWithVoid();
     }
 
     /** Moves the run to a final status; false when this message no longer owns it. */
-    public Uni<Boolean> finish(ClaimedRun run, String messageId, RunStatus status, int eventCount, String error) {
-        Uni<Boolean> finished = pool.preparedQuery(FINISH)
-                .execute(Tuple.of(run.id(), messageId, WireValue.of(status), eventCount, error))
+    public Uni<Boolean> finish(ClaimedRun run, String messageId, RunStatus status, int eventCount, String error,
+            List<BadEvent> badEvents) {
+        Tuple arguments = Tuple.of(run.id(), messageId, WireValue.of(status), eventCount, error, badEvents.size())
+                .addValue(noted(badEvents));
+        Uni<Boolean> finished = pool.preparedQuery(FINISH).execute(arguments)
                 .map(rows -> rows.rowCount() > 0);
         if (run.trigger() == RunTrigger.TEST) {
             return finished;
@@ -100,6 +98,14 @@ public class RunStore {
     public Uni<Boolean> retryLater(UUID runId, String messageId, String error, Instant availableAt) {
         return pool.preparedQuery(RETRY_LATER).execute(Tuple.of(runId, messageId, error, utc(availableAt)))
                 .map(rows -> rows.rowCount() > 0);
+    }
+
+    /** The first {@value #BAD_EVENTS_NOTED} left-out events, with their errors; the count says how many in all. */
+    private static JsonArray noted(List<BadEvent> badEvents) {
+        JsonArray noted = new JsonArray();
+        badEvents.stream().limit(BAD_EVENTS_NOTED).forEach(bad -> noted.add(new JsonObject()
+                .put("eventId", bad.eventId().toString()).put("type", bad.type()).put("error", bad.error())));
+        return noted;
     }
 
     private static ClaimedRun toClaimed(Row row) {

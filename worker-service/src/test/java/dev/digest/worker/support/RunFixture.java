@@ -51,6 +51,40 @@ public record RunFixture(Pool pool, RedisDataSource redis, String stream, UUID a
                 + " VALUES ($1, $2, 'order', $3::text::jsonb, now())", Tuple.of(Uuid7.next(), applicationId, payloadJson));
     }
 
+    /** Replaces the digest's email template. */
+    public RunFixture template(String subject, String html, String text) {
+        exec(pool, "UPDATE digest_email_templates SET subject = $2, html_body = $3, text_body = $4"
+                + " WHERE application_id = $1", Tuple.of(applicationId, subject, html, text));
+        return this;
+    }
+
+    /** Sets what the digest does with an empty window: 'skip' or 'send'. */
+    public RunFixture emptyWindow(String policy) {
+        exec(pool, "UPDATE digest_digests SET empty_window = $2 WHERE id = $1", Tuple.of(digestId, policy));
+        return this;
+    }
+
+    /** Creates an event type with a line template (null for the default line). */
+    public RunFixture eventType(String key, String name, String lineTemplate) {
+        exec(pool, "INSERT INTO digest_event_types (id, application_id, key, name, line_template) VALUES ($1, $2, $3, $4, $5)",
+                Tuple.of(Uuid7.next(), applicationId, key, name, lineTemplate));
+        return this;
+    }
+
+    /** Stores an event of an existing type, received now. */
+    public UUID event(String type, String payloadJson) {
+        UUID id = Uuid7.next();
+        exec(pool, "INSERT INTO digest_webhook_events (id, application_id, event_type_key, payload, occurred_at)"
+                + " VALUES ($1, $2, $3, $4::text::jsonb, now())", Tuple.of(id, applicationId, type, payloadJson));
+        return id;
+    }
+
+    /** Records an unsubscribe, as the api's endpoint does. */
+    public void unsubscribe(String recipient) {
+        exec(pool, "INSERT INTO digest_unsubscribes (application_id, digest_id, recipient) VALUES ($1, $2, lower($3))",
+                Tuple.of(applicationId, digestId, recipient));
+    }
+
     /** A new queued manual run, not yet on the stream. */
     public UUID queuedRun() {
         UUID run = Uuid7.next();

@@ -1,0 +1,169 @@
+package dev.digest.common.content;
+
+import dev.digest.common.digest.EmptyWindowPolicy;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** Reads what a digest's content is made of: the digest, its window's events, its unsubscribes. */
+@Singleton
+public class ContentStore {
+
+    private static final String DIGEST = """
+            SELECT d.id, d.application_id, d.name, d.description, d.event_types, d.recipients, d.empty_window,
+                   t.subject, t.html_body, t.text_body
+            FROM digest_digests d
+            JOIN digest_email_templates t ON t.application_id = d.application_id AND t.id = d.email_template_id
+            WHERE d.application_id = $1 AND d.id = $2
+            """;
+
+    private static final String PREVIOUS_WINDOW_END = """
+            SELECT max(window_end) AS window_end FROM digest_runs
+            WHERE digest_id = $1 AND status = 'succeeded' AND trigger <> 'test' AND ($2::uuid IS NULL OR id <> $2)
+            """;
+
+    // A window is (start, end] over receipt time, so an event received late lands in the next
+    // window rather than in one already sent. Each type's count is exact; only its first rows
+    // travel (a window of a million events reads as many rows as the digest lists).
+    private static final String GROUPS = """
+            WITH windowed AS (
+                SELECT e.id, e.event_type_key, e.payload, e.occurred_at, e.received_at,
+                       row_number() OVER (PARTITION BY e.event_type_key ORDER BY e.received_at, e.id) AS position,
+                       count(*) OVER (PARTITION BY e.event_type_key) AS total
+                FROM digest_webhook_events e
+                WHERE e.application_id = $1 AND e.received_at > $2 AND e.received_at <= $3
+                  AND (cardinality($4::text[]) = 0 OR e.event_type_key = ANY($4::text[]))
+            )
+            SELECT w.id, w.event_type_key, w.payload, w.occurred_at, w.received_at, w.total,
+                   t.name AS type_name, t.line_template
+            FROM windowed w
+            JOIN digest_event_types t ON t.application_id = $1 AND t.key = w.event_type_key
+            WHERE w.position <= $5
+            ORDER BY w.event_type_key, w.position
+            """;
+
+    private static final String UNSUBSCRIBED = """
+            SELECT recipient FROM digest_unsubscribes WHERE digest_id = $1
+            """;
+
+    private static final String SIGNING_KEY = """
+            SELECT secret FROM digest_signing_keys WHERE name = $1
+            """;
+
+    private final Pool pool;
+
+    public ContentStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** The digest with its email template, or null when the application has no such digest. */
+    public Uni<DigestSnapshot> digest(UUID applicationId, UUID digestId) {
+        return pool.preparedQuery(DIGEST).execute(Tuple.of(applicationId, digestId))
+                .map(rows -> rows.size() == 0 ? null : snapshot(rows.iterator().next()));
+    }
+
+    /** End of the last successful non-test run's window (other than {@code exceptRun}), or null. */
+    public Uni<Instant> previousWindowEnd(UUID digestId, UUID exceptRun) {
+        return pool.preparedQuery(PREVIOUS_WINDOW_END).execute(Tuple.of(digestId, exceptRun))
+                .map(rows -> instant(rows.iterator().next(), "window_end"));
+    }
+
+    /** The window's events by type (types in key order), at most {@code rowsPerType} of each. */
+    public Uni<List<EventGroup>> groups(UUID applicationId, List<String> types, Window window, int rowsPerType) {
+        Tuple arguments = Tuple.of(applicationId, utc(window.start()), utc(window.end()),
+                types.toArray(String[]::new), rowsPerType);
+        return pool.preparedQuery(GROUPS).execute(arguments).map(ContentStore::toGroups);
+    }
+
+    /** The digest's unsubscribed addresses, lower-cased. */
+    public Uni<Set<String>> unsubscribed(UUID digestId) {
+        return pool.preparedQuery(UNSUBSCRIBED).execute(Tuple.of(digestId)).map(rows -> {
+            Set<String> addresses = new HashSet<>();
+            rows.forEach(row -> addresses.add(row.getString("recipient")));
+            return addresses;
+        });
+    }
+
+    /** A secret from {@code digest_signing_keys}, created by the migration that introduced it. */
+    public Uni<byte[]> signingKey(String name) {
+        return pool.preparedQuery(SIGNING_KEY).execute(Tuple.of(name)).map(rows -> {
+            if (rows.size() == 0) {
+                throw new IllegalStateException("Signing key '" + name + "' is missing from digest_signing_keys");
+            }
+            return rows.iterator().next().getBuffer("secret").getBytes();
+        });
+    }
+
+    public static String normalizeAddress(String address) {
+        return address.strip().toLowerCase(Locale.ROOT);
+    }
+
+    private static DigestSnapshot snapshot(Row row) {
+        return new DigestSnapshot(row.getUUID("id"), row.getUUID("application_id"), row.getString("name"),
+                row.getString("description"), List.of(row.getArrayOfStrings("event_types")),
+                List.of(row.getArrayOfStrings("recipients")), EmptyWindowPolicy.fromWire(row.getString("empty_window")),
+                row.getString("subject"), row.getString("html_body"), row.getString("text_body"));
+    }
+
+    private static List<EventGroup> toGroups(RowSet<Row> rows) {
+        List<EventGroup> groups = new ArrayList<>();
+        String type = null;
+        List<WindowEvent> events = null;
+        for (Row row : rows) {
+            String rowType = row.getString("event_type_key");
+            if (!rowType.equals(type)) {
+                type = rowType;
+                events = new ArrayList<>();
+                groups.add(new EventGroup(type, row.getString("type_name"), row.getString("line_template"),
+                        row.getLong("total"), events));
+            }
+            events.add(new WindowEvent(row.getUUID("id"), rowType, plainMap((JsonObject) row.getValue("payload")),
+                    instant(row, "occurred_at"), instant(row, "received_at")));
+        }
+        return groups;
+    }
+
+    /** Templates resolve plain maps and lists only, so JSON values are unwrapped all the way down. */
+    static Map<String, Object> plainMap(JsonObject json) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        json.forEach(entry -> map.put(entry.getKey(), plain(entry.getValue())));
+        return map;
+    }
+
+    private static Object plain(Object value) {
+        if (value instanceof JsonObject object) {
+            return plainMap(object);
+        }
+        if (value instanceof JsonArray array) {
+            List<Object> list = new ArrayList<>(array.size());
+            array.forEach(item -> list.add(plain(item)));
+            return list;
+        }
+        return value;
+    }
+
+    private static Instant instant(Row row, String column) {
+        OffsetDateTime value = row.getOffsetDateTime(column);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}
