@@ -28,6 +28,26 @@ final class Api {
         return new Api(uris, otherKey);
     }
 
+    /** GETs and returns the parsed answer; any status but the expected one fails. */
+    JsonNode get(String path, int expectedStatus) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uris.apply(path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + key)
+                .GET()
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != expectedStatus) {
+            throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    /** A request without an API key, as a mail client or a browser sends one; the raw response. */
+    HttpResponse<String> anonymous(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** POSTs a JSON body and returns the parsed answer; any status but the expected one fails. */
     JsonNode post(String path, Object body, int expectedStatus) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(uris.apply(path))

@@ -32,11 +32,15 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     static ServiceProcess start(String name, Path jar, Map<String, String> env, Path logDir) throws IOException {
+        return start(name, jar, env, logDir, freePort());
+    }
+
+    /** Starts on a port chosen beforehand, for a service whose settings must name its own address. */
+    static ServiceProcess start(String name, Path jar, Map<String, String> env, Path logDir, int port) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package)");
         }
         Files.createDirectories(logDir);
-        int port = freePort();
         Path log = logDir.resolve(name + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),

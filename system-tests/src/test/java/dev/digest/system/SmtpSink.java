@@ -6,6 +6,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,6 +40,11 @@ final class SmtpSink implements AutoCloseable {
             counts.merge(message.getMessageID(), 1, Integer::sum);
         }
         return counts;
+    }
+
+    /** Every message accepted so far, in arrival order. */
+    List<MimeMessage> messages() {
+        return List.of(server.getReceivedMessages());
     }
 
     @Override

@@ -1,20 +1,20 @@
 package dev.digest.api.digest;
 
-import dev.digest.api.config.ApiConfig;
-import dev.digest.api.schedule.CronSchedule;
-import dev.digest.api.schedule.ScheduleResponse;
-import dev.digest.api.web.ProblemException;
-import java.time.Clock;
-import java.time.ZoneId;
 import dev.digest.api.auth.Access;
 import dev.digest.api.auth.CurrentCaller;
 import dev.digest.api.auth.Scope;
+import dev.digest.api.config.ApiConfig;
+import dev.digest.api.preview.DigestPreview;
+import dev.digest.api.preview.PreviewService;
 import dev.digest.api.run.RunLauncher;
 import dev.digest.api.run.RunResource;
 import dev.digest.api.run.TestRunRequest;
+import dev.digest.api.schedule.CronSchedule;
+import dev.digest.api.schedule.ScheduleResponse;
 import dev.digest.api.web.ExpectedVersion;
 import dev.digest.api.web.Page;
 import dev.digest.api.web.Pagination;
+import dev.digest.api.web.ProblemException;
 import dev.digest.api.web.Responses;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -32,6 +32,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.time.ZoneId;
 import java.util.UUID;
 
 /** The caller's digests, and requests to run one now or as a test. */
@@ -47,9 +49,11 @@ public class DigestResource {
     private final Pagination pagination;
     private final Clock clock;
     private final int maxPreview;
+    private final PreviewService previews;
 
     public DigestResource(DigestService service, RunLauncher launcher, CurrentCaller caller, Pagination pagination,
-            Clock clock, ApiConfig config) {
+            Clock clock, ApiConfig config, PreviewService previews) {
+        this.previews = previews;
         this.service = service;
         this.launcher = launcher;
         this.caller = caller;
@@ -105,6 +109,16 @@ public class DigestResource {
         int instants = n;
         return service.get(caller.applicationId(), id).map(d -> ScheduleResponse.of(d.cron, d.timeZone, d.enabled,
                 d.nextRunAt, CronSchedule.next(d.cron, ZoneId.of(d.timeZone), clock.instant(), instants)));
+    }
+
+    /**
+     * The email a run started now would send (to {@code recipient}, default the first), with its
+     * window and event count. Sends nothing and stores nothing.
+     */
+    @GET
+    @Path("/{id}/preview")
+    public Uni<DigestPreview> preview(@PathParam("id") UUID id, @QueryParam("recipient") String recipient) {
+        return previews.digest(caller.applicationId(), id, recipient);
     }
 
     /** Run now: a queued manual run, answered 202 with its Location. */

@@ -11,7 +11,9 @@ import jakarta.persistence.Id;
 import jakarta.persistence.PrePersist;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+import org.hibernate.annotations.ColumnTransformer;
 
 /**
  * One execution of a digest. The API creates runs and reads them; their status moves by
@@ -74,6 +76,15 @@ public class Run extends PanacheEntityBase {
     public String streamMessageId;
 
     public String error;
+
+    @Column(name = "bad_event_count")
+    public int badEventCount;
+
+    /** The first events the run left out, with why (the worker writes them as JSON). */
+    @Convert(converter = RunConverters.BadEvents.class)
+    @ColumnTransformer(read = "bad_events::text")
+    @Column(name = "bad_events", updatable = false, insertable = false)
+    public List<BadEventNote> badEvents;
 
     @Column(name = "created_at", updatable = false)
     public Instant createdAt;

@@ -25,6 +25,8 @@ public record RunResponse(
         Instant finishedAt,
         String workerId,
         String error,
+        int badEventCount,
+        List<BadEventNote> badEvents,
         Instant createdAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<EmailLogResponse> emailLogs) {
 
@@ -35,7 +37,8 @@ public record RunResponse(
     public static RunResponse withLogs(Run run, List<EmailLog> logs) {
         return new RunResponse(run.id, run.digestId, run.status, run.trigger, run.scheduledFor, run.windowStart,
                 run.windowEnd, run.eventCount, run.attempts, run.testRecipient, run.enqueuedAt, run.startedAt,
-                run.finishedAt, run.workerId, run.error, run.createdAt,
+                run.finishedAt, run.workerId, run.error, run.badEventCount,
+                run.badEvents == null ? List.of() : run.badEvents, run.createdAt,
                 logs == null ? null : logs.stream().map(EmailLogResponse::from).toList());
     }
 

@@ -2,23 +2,24 @@ package dev.digest.api.template;
 
 import dev.digest.api.web.ProblemException;
 import dev.digest.api.web.Violation;
-import io.quarkus.qute.Engine;
+import dev.digest.common.content.TemplateSandbox;
 import io.quarkus.qute.TemplateException;
+import io.quarkus.qute.Variant;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Checks that user-written Qute templates parse, so a broken one is refused when it is saved, not when it is sent. */
+/**
+ * Checks user-written templates with the sandbox the worker renders them in, so a broken one,
+ * or one reaching for something outside its data ({@code include}, {@code config:},
+ * {@code inject:}), is refused when it is saved, not when it is sent.
+ */
 @ApplicationScoped
 public class TemplateSyntax {
 
-    private final Engine engine;
-
-    public TemplateSyntax(Engine engine) {
-        this.engine = engine;
-    }
+    private static final Variant TEXT = Variant.forContentType(Variant.TEXT_PLAIN);
 
     /** Refuses with a 422 naming each field whose template does not parse, and where. Null fields are skipped. */
     public void requireValid(Map<String, String> templatesByField) {
@@ -46,7 +47,7 @@ public class TemplateSyntax {
 
     private String parseError(String content) {
         try {
-            engine.parse(content);
+            TemplateSandbox.parse(content, TEXT);
             return null;
         } catch (TemplateException e) {
             return describe(e);

@@ -3,6 +3,7 @@ package dev.digest.api.web;
 /** The stable problem types clients may branch on; each has a fixed title and status. */
 public enum ProblemType {
     MALFORMED_REQUEST(400, "Malformed request"),
+    INVALID_TOKEN(400, "Invalid token"),
     UNAUTHENTICATED(401, "Authentication required"),
     FORBIDDEN(403, "Forbidden"),
     NOT_FOUND(404, "Not found"),

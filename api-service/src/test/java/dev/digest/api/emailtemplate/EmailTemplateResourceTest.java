@@ -3,6 +3,7 @@ package dev.digest.api.emailtemplate;
 import static dev.digest.api.support.Problems.assertInvalidField;
 import static dev.digest.api.support.Problems.assertProblem;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.digest.api.support.Tenant;
@@ -45,6 +46,20 @@ class EmailTemplateResourceTest {
                 .body("violations.field", containsInAnyOrder("subject", "html"));
         assertInvalidField(tenant.request().body(Map.of("name", "nosubject", "html", "", "text", ""))
                 .post("/api/v1/email-templates"), "subject");
+    }
+
+    @Test
+    void templatesReachingOutsideTheirDataAreRefusedWhenSaved() {
+        Tenant tenant = Tenant.create();
+        assertProblem(tenant.request().body(Map.of("name", "outside",
+                        "subject", "{config:quarkus.datasource.password}",
+                        "html", "<p>{#include base /}</p>",
+                        "text", "line 1\n{#if true}{inject:pool}{/if}")).post("/api/v1/email-templates"), 422, "validation")
+                .body("violations.field", containsInAnyOrder("subject", "html", "text"))
+                .body("violations.find { it.field == 'subject' }.message", containsString("namespace 'config:'"))
+                .body("violations.find { it.field == 'text' }.message", containsString("line 2"));
+        assertInvalidField(tenant.request().body(Map.of("key", "loop", "name", "Loop",
+                "lineTemplate", "{#for i in 100000000}x{/for}")).post("/api/v1/event-types"), "lineTemplate");
     }
 
     @Test

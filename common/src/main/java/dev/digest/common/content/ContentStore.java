@@ -58,6 +58,10 @@ public class ContentStore {
             ORDER BY w.event_type_key, w.position
             """;
 
+    private static final String EVENT_TYPES = """
+            SELECT key, name, line_template FROM digest_event_types WHERE application_id = $1 AND key = ANY($2::text[])
+            """;
+
     private static final String UNSUBSCRIBED = """
             SELECT recipient FROM digest_unsubscribes WHERE digest_id = $1
             """;
@@ -89,6 +93,16 @@ public class ContentStore {
         Tuple arguments = Tuple.of(applicationId, utc(window.start()), utc(window.end()),
                 types.toArray(String[]::new), rowsPerType);
         return pool.preparedQuery(GROUPS).execute(arguments).map(ContentStore::toGroups);
+    }
+
+    /** The application's event types among {@code keys}: their names and line templates, by key. */
+    public Uni<Map<String, EventGroup>> eventTypes(UUID applicationId, List<String> keys) {
+        return pool.preparedQuery(EVENT_TYPES).execute(Tuple.of(applicationId, keys.toArray(String[]::new))).map(rows -> {
+            Map<String, EventGroup> types = new LinkedHashMap<>();
+            rows.forEach(row -> types.put(row.getString("key"), new EventGroup(row.getString("key"),
+                    row.getString("name"), row.getString("line_template"), 0, List.of())));
+            return types;
+        });
     }
 
     /** The digest's unsubscribed addresses, lower-cased. */

@@ -233,6 +233,10 @@ class RunHandlerTest {
         fixture.event("{\"n\": 3}");
         fixture.event("{\"n\": 4}");
         fixture.event("{\"n\": 5}");
+        // A test run in between sees the pending events but moves nothing.
+        UUID test = fixture.queuedTestRun(fixture.recipients().get(0));
+        fixture.publish(test);
+        Row tested = fixture.awaitStatus(test, TIMEOUT, "succeeded", "failed", "dead");
         UUID second = fixture.queuedRun();
         fixture.publish(second);
         Row two = fixture.awaitStatus(second, TIMEOUT, "succeeded", "failed", "dead");
@@ -240,6 +244,9 @@ class RunHandlerTest {
         assertEquals(2, one.getInteger("event_count"));
         assertEquals(3, two.getInteger("event_count"));
         assertEquals(one.getOffsetDateTime("window_end"), two.getOffsetDateTime("window_start"), "no gap, no overlap");
+        assertEquals("succeeded", tested.getString("status"));
+        assertEquals(3, tested.getInteger("event_count"));
+        assertEquals(one.getOffsetDateTime("window_end"), tested.getOffsetDateTime("window_start"));
     }
 
     @Test

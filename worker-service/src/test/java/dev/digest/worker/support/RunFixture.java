@@ -93,6 +93,15 @@ public record RunFixture(Pool pool, RedisDataSource redis, String stream, UUID a
         return run;
     }
 
+    /** A new queued test run to one address, not yet on the stream. */
+    public UUID queuedTestRun(String to) {
+        UUID run = Uuid7.next();
+        exec(pool, "INSERT INTO digest_runs (id, application_id, digest_id, trigger, status, test_recipient, available_at)"
+                + " VALUES ($1, $2, $3, 'test', 'queued', $4, now() + interval '1 hour')",
+                Tuple.of(run, applicationId, digestId, to));
+        return run;
+    }
+
     /** A queued run nobody published, as the API leaves one when Redis was down; due for the re-publisher now. */
     public UUID unpublishedRun() {
         UUID run = Uuid7.next();

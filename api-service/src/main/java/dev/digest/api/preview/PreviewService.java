@@ -1,0 +1,161 @@
+package dev.digest.api.preview;
+
+import dev.digest.api.config.ApiConfig;
+import dev.digest.api.emailtemplate.EmailTemplateService;
+import dev.digest.api.web.ProblemException;
+import dev.digest.api.web.ProblemType;
+import dev.digest.api.web.Violation;
+import dev.digest.common.Uuid7;
+import dev.digest.common.content.ContentConfig;
+import dev.digest.common.content.ContentStore;
+import dev.digest.common.content.DigestComposer;
+import dev.digest.common.content.DigestSnapshot;
+import dev.digest.common.content.EventGroup;
+import dev.digest.common.content.RenderedEmail;
+import dev.digest.common.content.UnsubscribeLinks;
+import dev.digest.common.content.Window;
+import dev.digest.common.content.WindowEvent;
+import dev.digest.common.digest.EmptyWindowPolicy;
+import io.quarkus.qute.TemplateException;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Renders what a digest would send, with the worker's own content code and queries, and
+ * stores nothing: a preview neither creates a run nor moves a window.
+ */
+@ApplicationScoped
+public class PreviewService {
+
+    private final ContentStore content;
+    private final DigestComposer composer;
+    private final UnsubscribeLinks links;
+    private final ContentConfig contentConfig;
+    private final EmailTemplateService emailTemplates;
+    private final Clock clock;
+    private final int maxSampleEvents;
+
+    public PreviewService(ContentStore content, DigestComposer composer, UnsubscribeLinks links,
+            ContentConfig contentConfig, EmailTemplateService emailTemplates, Clock clock, ApiConfig config) {
+        this.content = content;
+        this.composer = composer;
+        this.links = links;
+        this.contentConfig = contentConfig;
+        this.emailTemplates = emailTemplates;
+        this.clock = clock;
+        this.maxSampleEvents = config.limits().maxEventsPerRequest();
+    }
+
+    /** The email a run started now would send to {@code recipient} (default: the digest's first). */
+    public Uni<DigestPreview> digest(UUID applicationId, UUID digestId, String recipient) {
+        Instant now = clock.instant();
+        return content.digest(applicationId, digestId).chain(digest -> {
+            if (digest == null) {
+                return Uni.createFrom().failure(new ProblemException(ProblemType.NOT_FOUND, "No digest " + digestId));
+            }
+            String to = recipientOf(digest, recipient);
+            return content.previousWindowEnd(digestId, null)
+                    .map(previous -> Window.closingAt(now, previous, contentConfig.firstWindowLookback()))
+                    .chain(window -> Uni.combine().all()
+                            .unis(content.groups(applicationId, digest.eventTypes(), window, composer.rowsPerType()),
+                                    content.unsubscribed(digestId), links.tokens())
+                            .with((groups, unsubscribed, signer) -> {
+                                DigestComposer.Prepared prepared = prepare(digest, window, groups);
+                                RenderedEmail email = render(prepared, to, links.url(signer, digestId, to));
+                                boolean wouldSkip = prepared.eventCount() == 0
+                                        && digest.emptyWindow() == EmptyWindowPolicy.SKIP;
+                                return new DigestPreview(digestId, to, window.start(), window.end(),
+                                        prepared.eventCount(), prepared.badEvents().size(), prepared.badEvents(),
+                                        wouldSkip, unsubscribed.contains(ContentStore.normalizeAddress(to)),
+                                        email.subject(), email.html(), email.text());
+                            }));
+        });
+    }
+
+    /** The stored email template over sample data; event types must be the application's. */
+    public Uni<TemplatePreview> template(UUID applicationId, UUID templateId, TemplatePreviewRequest request) {
+        List<TemplatePreviewRequest.SampleEvent> samples = request.events() == null ? List.of() : request.events();
+        if (samples.size() > maxSampleEvents) {
+            throw ProblemException.invalid("events", "at most " + maxSampleEvents + " sample events");
+        }
+        List<String> keys = samples.stream().map(TemplatePreviewRequest.SampleEvent::type).distinct().toList();
+        return emailTemplates.get(applicationId, templateId).chain(template -> content.eventTypes(applicationId, keys)
+                .map(types -> {
+                    List<Violation> unknown = new ArrayList<>();
+                    for (int i = 0; i < samples.size(); i++) {
+                        if (!types.containsKey(samples.get(i).type())) {
+                            unknown.add(new Violation("events[" + i + "].type", "no event type '" + samples.get(i).type() + "'"));
+                        }
+                    }
+                    if (!unknown.isEmpty()) {
+                        throw ProblemException.invalid(unknown);
+                    }
+                    Instant now = clock.instant();
+                    Window window = new Window(now.minus(contentConfig.firstWindowLookback()), now);
+                    String recipient = request.recipient() == null ? "recipient@example.com" : request.recipient();
+                    DigestSnapshot digest = new DigestSnapshot(Uuid7.next(), applicationId,
+                            request.digestName() == null ? "Sample digest" : request.digestName(), request.description(),
+                            List.of(), List.of(recipient), EmptyWindowPolicy.SEND, template.subject, template.html,
+                            template.text);
+                    DigestComposer.Prepared prepared = prepare(digest, window, sampleGroups(samples, types, now));
+                    RenderedEmail email = render(prepared, recipient, contentConfig.unsubscribeUrl() + "/preview");
+                    return new TemplatePreview(prepared.eventCount(), prepared.badEvents().size(), prepared.badEvents(),
+                            email.subject(), email.html(), email.text());
+                }));
+    }
+
+    /** Sample events grouped as a window's would be: by type key, in the order given. */
+    private List<EventGroup> sampleGroups(List<TemplatePreviewRequest.SampleEvent> samples, Map<String, EventGroup> types,
+            Instant now) {
+        Map<String, List<WindowEvent>> byType = new TreeMap<>();
+        for (TemplatePreviewRequest.SampleEvent sample : samples) {
+            Instant occurred = sample.occurredAt() == null ? now : sample.occurredAt().toInstant();
+            byType.computeIfAbsent(sample.type(), type -> new ArrayList<>()).add(new WindowEvent(Uuid7.next(),
+                    sample.type(), sample.payload() == null ? Map.of() : sample.payload(), occurred, now));
+        }
+        List<EventGroup> groups = new ArrayList<>();
+        byType.forEach((type, events) -> {
+            EventGroup known = types.get(type);
+            groups.add(new EventGroup(type, known.name(), known.lineTemplate(), events.size(),
+                    events.subList(0, Math.min(events.size(), composer.rowsPerType()))));
+        });
+        return groups;
+    }
+
+    private static String recipientOf(DigestSnapshot digest, String recipient) {
+        if (recipient == null || recipient.isBlank()) {
+            return digest.recipients().get(0);
+        }
+        String wanted = ContentStore.normalizeAddress(recipient);
+        return digest.recipients().stream().filter(r -> ContentStore.normalizeAddress(r).equals(wanted)).findFirst()
+                .orElseThrow(() -> ProblemException.invalid("recipient", "is not one of the digest's recipients"));
+    }
+
+    private DigestComposer.Prepared prepare(DigestSnapshot digest, Window window, List<EventGroup> groups) {
+        try {
+            return composer.prepare(digest, window, groups);
+        } catch (TemplateException e) {
+            throw templateError(e);
+        }
+    }
+
+    private static RenderedEmail render(DigestComposer.Prepared prepared, String recipient, String unsubscribeUrl) {
+        try {
+            return prepared.render(recipient, unsubscribeUrl);
+        } catch (TemplateException e) {
+            throw templateError(e);
+        }
+    }
+
+    /** The run would fail the same way; the preview says why instead. */
+    private static ProblemException templateError(TemplateException e) {
+        return ProblemException.invalid("emailTemplate", "cannot render this digest: " + e.getMessage());
+    }
+}

@@ -1,0 +1,90 @@
+package dev.digest.api.unsubscribe;
+
+import dev.digest.api.auth.Access;
+import dev.digest.api.web.ProblemException;
+import dev.digest.api.web.ProblemType;
+import dev.digest.common.content.UnsubscribeLinks;
+import dev.digest.common.content.UnsubscribeTokens.Subscription;
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * One-click unsubscribe (RFC 8058). The link in each email is the credential, so no API key
+ * is asked for. {@code POST} unsubscribes, whether a mail client sends it
+ * ({@code List-Unsubscribe=One-Click}) or the confirmation page's button does; {@code GET}
+ * only shows that page, because mail scanners fetch links and must not unsubscribe anyone.
+ */
+@Path("/unsubscribe/{token}")
+@Access(open = true)
+public class UnsubscribeResource {
+
+    private final UnsubscribeLinks links;
+    private final UnsubscribeStore store;
+    private final Template page;
+
+    public UnsubscribeResource(UnsubscribeLinks links, UnsubscribeStore store, @Location("unsubscribe.html") Template page) {
+        this.links = links;
+        this.store = store;
+        this.page = page;
+    }
+
+    @GET
+    public Uni<Response> confirm(@PathParam("token") String token) {
+        return verified(token, subscription -> store.state(subscription.digestId(), subscription.recipient())
+                .map(state -> {
+                    if (state == null) {
+                        throw digestGone(subscription.digestId());
+                    }
+                    return html(page.data("digestName", state.digestName())
+                            .data("recipient", subscription.recipient())
+                            .data("done", state.unsubscribed()).render());
+                }));
+    }
+
+    @POST
+    public Uni<Response> unsubscribe(@PathParam("token") String token) {
+        return verified(token, subscription -> store.unsubscribe(subscription.digestId(), subscription.recipient())
+                .map(name -> {
+                    if (name == null) {
+                        throw digestGone(subscription.digestId());
+                    }
+                    return html(page.data("digestName", name).data("recipient", subscription.recipient())
+                            .data("done", true).render());
+                }));
+    }
+
+    private Uni<Response> verified(String token, Function<Subscription, Uni<Response>> action) {
+        return links.verify(token).chain(subscription -> subscription
+                .map(action)
+                .orElseGet(() -> Uni.createFrom().failure(new ProblemException(ProblemType.INVALID_TOKEN,
+                        "This unsubscribe link is not valid; use the link from a recent email"))));
+    }
+
+    private static ProblemException digestGone(UUID digestId) {
+        return new ProblemException(ProblemType.NOT_FOUND, "The digest of this link no longer exists");
+    }
+
+    /**
+     * The page carries the token in its URL: no referrer may leak it, no cache keep it, no frame
+     * show it, and it runs no script.
+     */
+    private static Response html(String body) {
+        return Response.ok(body, MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                .header("Content-Security-Policy",
+                        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+                .header("X-Content-Type-Options", "nosniff")
+                .header("X-Frame-Options", "DENY")
+                .header("Referrer-Policy", "no-referrer")
+                .header("Cache-Control", "no-store")
+                .build();
+    }
+}
