@@ -1,9 +1,15 @@
 package dev.digest.api.auth;
 
 import dev.digest.api.config.ApiConfig;
+import dev.digest.api.ratelimit.RateDecision;
+import dev.digest.api.ratelimit.RateLimitHeaders;
+import dev.digest.api.ratelimit.RateLimitedException;
+import dev.digest.api.ratelimit.RateLimiter;
+import dev.digest.api.ratelimit.RequestClass;
 import dev.digest.api.web.ProblemException;
 import dev.digest.api.web.ProblemType;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -13,7 +19,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 /**
  * Authenticates {@code Authorization: Bearer <key>} and enforces each resource's {@link Access}.
  *
- * <p>Missing, unknown and revoked keys are 401; a key without the needed scope is 403.
+ * <p>Missing, unknown and revoked keys are 401; a key without the needed scope is 403. An
+ * authorized request then draws from its key's rate-limit bucket (429 past the limit).
  * Failures are thrown as problems so they share the API's one error shape.
  */
 public class ApiKeyAuthenticationFilter {
@@ -23,29 +30,53 @@ public class ApiKeyAuthenticationFilter {
     private final ApiConfig config;
     private final ApiKeyLookup lookup;
     private final CurrentCaller currentCaller;
+    private final RateLimiter limiter;
 
-    public ApiKeyAuthenticationFilter(ApiConfig config, ApiKeyLookup lookup, CurrentCaller currentCaller) {
+    public ApiKeyAuthenticationFilter(ApiConfig config, ApiKeyLookup lookup, CurrentCaller currentCaller,
+            RateLimiter limiter) {
+        this.limiter = limiter;
         this.config = config;
         this.lookup = lookup;
         this.currentCaller = currentCaller;
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
-    public Uni<Void> authenticate(ContainerRequestContext request, ResourceInfo resource) {
+    public Uni<Void> authenticate(ContainerRequestContext request, ResourceInfo resource, HttpServerRequest http) {
         Access access = accessOf(resource);
         if (access != null && access.open()) {
-            return Uni.createFrom().voidItem();
+            String client = http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
+            return limit(request, RequestClass.OPEN, client);
         }
         String key = bearerKey(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         if (key == null) {
             return Uni.createFrom().failure(unauthenticated("Send an API key as 'Authorization: Bearer <key>'"));
         }
         if (KeyHashing.sameKey(key, config.adminKey())) {
-            return authorize(Caller.administrator(), access);
+            return authorize(Caller.administrator(), access).chain(() -> limit(request, RequestClass.ADMIN, "admin"));
         }
         return lookup.find(key).onItem().transformToUni(caller -> caller == null
                 ? Uni.createFrom().failure(unauthenticated("The API key is unknown or revoked"))
-                : authorize(caller, access));
+                : authorize(caller, access).chain(() -> limit(request, classOf(access), caller.keyId().toString())));
+    }
+
+    /** Counts the request against its bucket; refused past the limit. */
+    private Uni<Void> limit(ContainerRequestContext request, RequestClass bucket, String identity) {
+        return limiter.take(bucket, identity).map(decision -> {
+            request.setProperty(RateLimitHeaders.PROPERTY, decision);
+            if (decision.outcome() == RateDecision.Outcome.LIMITED
+                    || decision.outcome() == RateDecision.Outcome.UNAVAILABLE) {
+                throw new RateLimitedException(decision);
+            }
+            return null;
+        });
+    }
+
+    private static RequestClass classOf(Access access) {
+        return switch (access.value()) {
+            case READ -> RequestClass.READ;
+            case WRITE -> RequestClass.WRITE;
+            case INGEST -> RequestClass.INGEST;
+        };
     }
 
     private Uni<Void> authorize(Caller caller, Access access) {

@@ -31,6 +31,58 @@ public interface ApiConfig {
     /** The cron dispatcher. */
     Schedule schedule();
 
+    /** Requests per API key, counted in Redis across every replica. */
+    RateLimit rateLimit();
+
+    interface RateLimit {
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * What happens when Redis cannot answer: {@code true} lets the request through (the
+         * default: ingestion and reads keep working through a Redis outage, which already leaves
+         * runs to the re-publisher); {@code false} refuses it with 503.
+         */
+        @WithDefault("true")
+        boolean failOpen();
+
+        /** Longest wait for Redis before the fail-open/closed rule applies. */
+        @WithDefault("PT0.2S")
+        Duration timeout();
+
+        /** GET requests of an application key. */
+        @WithDefault("1200")
+        @Min(1)
+        int read();
+
+        /** Creating, changing and deleting, and starting runs. */
+        @WithDefault("300")
+        @Min(1)
+        int write();
+
+        /** {@code POST /events}; a batch counts once. */
+        @WithDefault("3000")
+        @Min(1)
+        int ingest();
+
+        /** Requests with the admin key. */
+        @WithDefault("300")
+        @Min(1)
+        int admin();
+
+        /** Requests without a key (the unsubscribe links), per client address. */
+        @WithDefault("60")
+        @Min(1)
+        int open();
+
+        /**
+         * The period each limit is per. Each is a token bucket: a key may burst up to its limit,
+         * and gets its allowance back evenly over the period.
+         */
+        @WithDefault("PT1M")
+        Duration period();
+    }
+
     interface Schedule {
         /**
          * Whether this replica dispatches due digests. Any number may: a due instant yields one
@@ -117,6 +169,17 @@ public interface ApiConfig {
         @Min(1)
         @Max(10000)
         int maxEventsPerRequest();
+
+        /** Deepest nesting of objects and arrays in a request body (the event payload is two levels down). */
+        @WithDefault("32")
+        @Min(4)
+        @Max(1000)
+        int maxJsonDepth();
+
+        /** Longest string in a request body, in characters (templates are the longest fields). */
+        @WithDefault("1048576")
+        @Min(1024)
+        int maxJsonStringLength();
 
         /** Largest event payload, in bytes of JSON. */
         @WithDefault("65536")

@@ -4,7 +4,7 @@ import dev.digest.api.schedule.ValidCron;
 import dev.digest.api.schedule.ValidTimeZone;
 import dev.digest.common.digest.EmptyWindowPolicy;
 import dev.digest.common.digest.MissedRunPolicy;
-import jakarta.validation.constraints.Email;
+import dev.digest.api.web.Address;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Size;
@@ -23,7 +23,7 @@ public record DigestRequest(
         @Size(max = 1000) List<@NotBlank @Size(max = 128) String> eventTypes,
         @Size(max = 120) @ValidCron String cron,
         @Size(max = 64) @ValidTimeZone String timeZone,
-        @NotEmpty @Size(max = 10000) List<@NotBlank @Email @Size(max = 254) String> recipients,
+        @NotEmpty @Size(max = 10000) List<@Address String> recipients,
         UUID emailTemplateId,
         Boolean enabled,
         EmptyWindowPolicy emptyWindow,

@@ -3,6 +3,7 @@ package dev.digest.api.event;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.digest.api.web.ProblemException;
 import dev.digest.api.web.ProblemType;
+import dev.digest.api.web.TextRules;
 import dev.digest.api.web.Violation;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -58,6 +59,10 @@ public record IngestRequest(String type, JsonNode payload, OffsetDateTime occurr
             if (input.payload() == null || !input.payload().isObject()) {
                 violations.add(new Violation(at + "payload", "must be a JSON object"));
             } else {
+                String textProblem = textProblem(input.payload());
+                if (textProblem != null) {
+                    violations.add(new Violation(at + "payload", textProblem));
+                }
                 payloadJson = input.payload().toString();
                 if (payloadJson.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > maxPayloadBytes) {
                     tooLarge.add(new Violation(at + "payload", "must be at most " + maxPayloadBytes + " bytes of JSON"));
@@ -77,5 +82,32 @@ public record IngestRequest(String type, JsonNode payload, OffsetDateTime occurr
             throw ProblemException.invalid(violations);
         }
         return valid;
+    }
+
+    /** The first key or string in the payload that cannot be stored, as {@link TextRules} says. */
+    private static String textProblem(JsonNode node) {
+        if (node.isTextual()) {
+            return TextRules.problem(node.textValue());
+        }
+        if (node.isContainerNode()) {
+            var fields = node.fields();
+            while (fields.hasNext()) {
+                var field = fields.next();
+                String problem = TextRules.problem(field.getKey());
+                if (problem == null) {
+                    problem = textProblem(field.getValue());
+                }
+                if (problem != null) {
+                    return problem;
+                }
+            }
+            for (JsonNode element : node.isArray() ? node : com.fasterxml.jackson.databind.node.MissingNode.getInstance()) {
+                String problem = textProblem(element);
+                if (problem != null) {
+                    return problem;
+                }
+            }
+        }
+        return null;
     }
 }

@@ -1,9 +1,7 @@
 package dev.digest.api.run;
 
-import jakarta.validation.constraints.Email;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.Size;
+import dev.digest.api.web.Address;
 
 /** Where to send a test run of a digest. */
-public record TestRunRequest(@NotBlank @Email @Size(max = 254) String to) {
+public record TestRunRequest(@Address String to) {
 }

@@ -77,7 +77,8 @@ public class PersistenceProblems {
             case "23503" -> IN_USE_BY.containsKey(constraint)
                     ? problem(ProblemType.CONFLICT, "The resource is still used by " + IN_USE_BY.get(constraint), List.of())
                     : problem(ProblemType.VALIDATION, "The request refers to something that does not exist", List.of());
-            case "23514", "22001", "22P02", "22023", "23502" ->
+            // 22P05 and 22021: text PostgreSQL cannot store (a NUL character), should one get past the JSON checks.
+            case "23514", "22001", "22P02", "22023", "23502", "22P05", "22021" ->
                     problem(ProblemType.VALIDATION, "A value is outside what the resource accepts", List.of());
             default -> null;
         };

@@ -95,6 +95,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unmatched(NotFoundException e) {
+        // JAX-RS reports a query parameter it could not convert as "not found"; ours say why.
+        if (e.getCause() instanceof ProblemException problem) {
+            return respond(problem.toProblem());
+        }
         return respond(ProblemType.NOT_FOUND, "No such resource", List.of());
     }
 

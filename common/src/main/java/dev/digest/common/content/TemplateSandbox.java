@@ -15,6 +15,8 @@ import io.quarkus.qute.WhenSectionHelper;
 import io.quarkus.qute.WithSectionHelper;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The Qute engine for templates that users write (email templates and line templates).
@@ -59,7 +61,39 @@ public final class TemplateSandbox {
             throw new TemplateException(namespaced.getOrigin(), "namespace '" + namespaced.getNamespace()
                     + ":' is not available; a template sees only its data");
         }
+        for (Expression expression : template.getExpressions()) {
+            String method = unknownMethod(expression);
+            if (method != null) {
+                throw new TemplateException(expression.getOrigin(), "method '" + method
+                        + "' is not available; a template can use " + String.join(", ", METHODS));
+            }
+        }
         return template;
+    }
+
+    /**
+     * The methods the resolvers above answer (maps, lists, defaults, arithmetic, comparison).
+     * Any other call, such as {@code getClass()}, would fail when rendered; it is refused when
+     * the template is saved instead.
+     */
+    static final Set<String> METHODS = new TreeSet<>(Set.of("get", "containsKey", "take", "takeLast", "or", "?:",
+            "ifTruthy", "??", "&&", "||", "and", "+", "plus", "-", "minus", "mod", "eq", "==", "is", "ne", "!="));
+
+    private static String unknownMethod(Expression expression) {
+        for (Expression.Part part : expression.getParts()) {
+            if (part.isVirtualMethod()) {
+                if (!METHODS.contains(part.getName())) {
+                    return part.getName();
+                }
+                for (Expression parameter : part.asVirtualMethod().getParameters()) {
+                    String nested = unknownMethod(parameter);
+                    if (nested != null) {
+                        return nested;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /**

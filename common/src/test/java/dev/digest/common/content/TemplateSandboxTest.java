@@ -26,6 +26,10 @@ class TemplateSandboxTest {
             "{cdi:pool}",
             "{#if true}{config:digest.admin-key}{/if}",
             "{#for i in 2000000000}x{/for}",
+            "{payload.getClass()}",
+            "{payload.name.getBytes()}",
+            "{payload.get(payload.getClass())}",
+            "{#if payload.toString()}x{/if}",
     })
     void refusedWhenParsed(String template) {
         assertThrows(TemplateException.class, () -> TemplateSandbox.parse(template, Variant.forContentType(Variant.TEXT_HTML)));
@@ -33,9 +37,9 @@ class TemplateSandboxTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-            "{payload.getClass()}",
-            "{payload.getClass.getName()}",
-            "{payload.name.getBytes()}",
+            "{payload.getClass}",
+            "{payload.getClass.getName}",
+            "{payload.name.bytes}",
             "{payload.name.raw}",
             "{payload.name.safe}",
             "{#for i in payload.count}x{/for}",
@@ -52,7 +56,8 @@ class TemplateSandboxTest {
         Map<String, Object> data = Map.of("payload", Map.of("items", List.of(Map.of("sku", "A-1"), Map.of("sku", "B-2")),
                 "total", 7));
         String out = TemplateSandbox.render(TemplateSandbox.parse("{#for i in payload.items}{i.sku}{#if i_hasNext},{/if}{/for} = {payload.total + 1}"
-                + "{#if payload.total > 5} big{/if} {payload.items.size} {payload.missing ?: 'none'}", TEXT), data);
-        assertEquals("A-1,B-2 = 8 big 2 none", out);
+                + "{#if payload.total > 5} big{/if} {payload.items.size} {payload.missing ?: 'none'} {payload.get('total')}"
+                + " {payload.items.take(1).size}", TEXT), data);
+        assertEquals("A-1,B-2 = 8 big 2 none 7 1", out);
     }
 }
