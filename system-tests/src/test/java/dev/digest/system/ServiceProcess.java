@@ -101,6 +101,11 @@ final class ServiceProcess implements AutoCloseable {
         return process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Waits for the process to end by itself; its exit code, or null when it is still running. */
+    Integer awaitExit(Duration wait) throws InterruptedException {
+        return process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -3,6 +3,7 @@ package dev.digest.api.run;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.digest.api.config.ApiConfig;
 import dev.digest.api.schedule.Dispatcher;
@@ -46,6 +47,15 @@ class RedisDownTest {
         String body = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
         return body.lines().filter(line -> line.startsWith(series + " ")).mapToDouble(
                 line -> Double.parseDouble(line.substring(series.length() + 1))).findFirst().orElse(0);
+    }
+
+    @Test
+    void rateLimitsFailOpenWhileRedisIsDown() {
+        double uncheckedBefore = metric("digest_rate_limit_unavailable_total");
+        Tenant tenant = Tenant.create();
+        tenant.request().get("/api/v1/digests").then().statusCode(200).header("RateLimit-Limit", (String) null);
+        assertTrue(metric("digest_rate_limit_unavailable_total") >= uncheckedBefore + 3,
+                "each request (two admin, one application) was let through unchecked and counted");
     }
 
     @Test

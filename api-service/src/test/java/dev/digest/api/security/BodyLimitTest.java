@@ -1,0 +1,44 @@
+package dev.digest.api.security;
+
+import static dev.digest.api.support.Problems.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.digest.api.support.Tenant;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@TestProfile(BodyLimitTest.SmallBodies.class)
+class BodyLimitTest {
+
+    public static class SmallBodies implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.http.limits.max-body-size", "64K");
+        }
+    }
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void aBodyOverTheLimitIsRefusedBeforeItIsReadAsAProblem() {
+        Tenant tenant = Tenant.create();
+        tenant.eventType("big");
+        String body = "{\"type\": \"big\", \"payload\": {\"x\": \"" + "b".repeat(100_000) + "\"}}";
+
+        assertProblem(tenant.request().body(body).post("/api/v1/events"), 413, "payload-too-large");
+        tenant.request().body("{\"type\": \"big\", \"payload\": {\"x\": 1}}").post("/api/v1/events").then().statusCode(201);
+
+        long stored = pool.preparedQuery("SELECT count(*) FROM digest_webhook_events WHERE application_id = $1")
+                .execute(Tuple.of(UUID.fromString(tenant.applicationId()))).await().indefinitely().iterator().next().getLong(0);
+        assertEquals(1, stored);
+    }
+}
