@@ -43,6 +43,22 @@ final class Api {
         return JSON.readTree(response.body());
     }
 
+    /** Polls {@code GET /runs/{id}} until the run is no longer queued or running; its last state. */
+    JsonNode awaitFinished(String runId, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode run = get("/api/v1/runs/" + runId, 200);
+            String status = run.get("status").asText();
+            if (!status.equals("queued") && !status.equals("running")) {
+                return run;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("run " + runId + " still " + status + " after " + timeout);
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** A request without an API key, as a mail client or a browser sends one; the raw response. */
     HttpResponse<String> anonymous(HttpRequest.Builder request) throws IOException, InterruptedException {
         return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());

@@ -213,18 +213,7 @@ class ContentIT {
     }
 
     private JsonNode awaitFinished(String runId) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            JsonNode run = api.get("/api/v1/runs/" + runId, 200);
-            String status = run.get("status").asText();
-            if (!status.equals("queued") && !status.equals("running")) {
-                return run;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("run " + runId + " still " + status);
-            }
-            Thread.sleep(50);
-        }
+        return api.awaitFinished(runId, Duration.ofSeconds(60));
     }
 
     private MimeMessage receivedBy(String recipient, String runId) throws Exception {

@@ -112,7 +112,7 @@ class DatabaseRolesIT {
         String digestId = app.post("/api/v1/digests", digest, 201).get("id").asText();
         app.post("/api/v1/events", Map.of("type", "order", "payload", Map.of("n", 1)), 201);
         String runId = app.post("/api/v1/digests/" + digestId + "/runs", Map.of(), 202).get("id").asText();
-        JsonNode run = awaitFinished(app, runId);
+        JsonNode run = app.awaitFinished(runId, Duration.ofSeconds(60));
         assertEquals("succeeded", run.get("status").asText(), run.toString());
         assertEquals("sent", run.get("emailLogs").get(0).get("status").asText());
 
@@ -142,21 +142,6 @@ class DatabaseRolesIT {
                         + " FROM pg_tables WHERE schemaname = 'public'")) {
             rs.next();
             assertEquals(rs.getLong(1), rs.getLong(2), "the migrations created every table as digest_owner");
-        }
-    }
-
-    private static JsonNode awaitFinished(Api app, String runId) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            JsonNode run = app.get("/api/v1/runs/" + runId, 200);
-            String status = run.get("status").asText();
-            if (!status.equals("queued") && !status.equals("running")) {
-                return run;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("run " + runId + " still " + status);
-            }
-            Thread.sleep(50);
         }
     }
 

@@ -64,7 +64,7 @@ class WorkerCrashIT {
     private SmtpSink smtp;
     private Connection db;
     private Api api;
-    private String digestId;
+    private String templateId;
 
     @BeforeAll
     void startServices() throws Exception {
@@ -75,7 +75,9 @@ class WorkerCrashIT {
         smtp = new SmtpSink();
         ServiceProcess apiProcess = start("api", apiJar, Map.of(
                 "DIGEST_ADMIN_KEY", ADMIN_KEY,
-                "DIGEST_QUEUE_STREAM", STREAM));
+                "DIGEST_QUEUE_STREAM", STREAM,
+                // The test creates 300 digests and 300 runs within seconds with one key.
+                "DIGEST_RATE_LIMIT_WRITE", "10000"));
         apiProcess.awaitReady(Duration.ofSeconds(90));
         db = DriverManager.getConnection("jdbc:postgresql://" + PG_HOST + ":" + PG_PORT + "/" + DATABASE, "postgres", "");
         Api admin = new Api(apiProcess::uri, ADMIN_KEY);
@@ -89,8 +91,13 @@ class WorkerCrashIT {
                 "subject", "{digest.name} for {recipient}",
                 "html", "<p>{events.size} events for {recipient}</p>", "text", "{events.size} events"), 201)
                 .get("id").asText();
+        this.templateId = templateId;
+    }
+
+    /** A digest of its own for each run: runs of one digest deliver their windows one at a time. */
+    private String newDigest(int n) throws Exception {
         Map<String, Object> digest = new HashMap<>();
-        digest.put("name", "Crash digest");
+        digest.put("name", "Crash digest " + n);
         digest.put("cron", "0 0 8 * * ?");
         digest.put("timeZone", "Europe/Paris");
         digest.put("recipients", RECIPIENTS);
@@ -98,7 +105,7 @@ class WorkerCrashIT {
         digest.put("emailTemplateId", templateId);
         digest.put("enabled", false);
         digest.put("emptyWindow", "send");
-        digestId = api.post("/api/v1/digests", digest, 201).get("id").asText();
+        return api.post("/api/v1/digests", digest, 201).get("id").asText();
     }
 
     @AfterAll
@@ -225,7 +232,11 @@ class WorkerCrashIT {
 
     private List<String> requestRuns(int n) throws Exception {
         List<String> ids = new ArrayList<>(n);
+        List<String> digests = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
+            digests.add(newDigest(allRuns.size() + i));
+        }
+        for (String digestId : digests) {
             JsonNode run = api.post("/api/v1/digests/" + digestId + "/runs", Map.of(), 202);
             ids.add(run.get("id").asText());
         }

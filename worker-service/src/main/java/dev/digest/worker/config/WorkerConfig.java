@@ -84,6 +84,13 @@ public interface WorkerConfig {
     @WithDefault("PT10S")
     Duration windowSettleMax();
 
+    /**
+     * How long a run waits before trying again when another run of the same digest is still
+     * delivering its window (windows of one digest are delivered one after another).
+     */
+    @WithDefault("PT1S")
+    Duration windowBusyDelay();
+
     /** Domain of the Message-IDs the worker derives from (run, recipient). */
     @WithDefault("digest.local")
     String messageIdDomain();

@@ -10,6 +10,8 @@ public enum Outcome {
     FAILED,
     /** A transient failure; the run waits in the queue for its backoff. */
     RETRY,
+    /** Another run of the digest was delivering its window; this one is back in the queue, its attempt not counted. */
+    WAITING,
     /** Attempts exhausted. */
     DEAD,
     /** The message no longer owns its run (a duplicate, or the run is done). */

@@ -24,6 +24,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -91,7 +92,7 @@ public class RunHandler {
             if (digest == null) {
                 return finish(run, messageId, RunStatus.FAILED, 0, "the digest no longer exists", Outcome.FAILED);
             }
-            return window(run).chain(window -> Uni.combine().all()
+            return window(run).chain(window -> window == null ? waitTurn(run, messageId) : Uni.combine().all()
                     .unis(content.groups(run.applicationId(), digest.eventTypes(), window, composer.rowsPerType()),
                             content.unsubscribed(digest.id()), links.tokens())
                     .with((groups, unsubscribed, signer) -> new Delivery(digest, window, groups, unsubscribed, signer))
@@ -104,19 +105,31 @@ public class RunHandler {
             UnsubscribeTokens signer) {
     }
 
-    /** The run's window: kept from an earlier attempt, else (previous successful run's end, now]. */
+    /**
+     * The run's window: kept from an earlier attempt, else (previous successful run's end, now];
+     * null when another run of the digest is still delivering its window, so this one must wait.
+     */
     private Uni<Window> window(ClaimedRun run) {
         if (run.windowEnd() != null) {
             return Uni.createFrom().item(new Window(run.windowStart(), run.windowEnd()));
         }
         Instant end = run.scheduledFor() != null ? run.scheduledFor() : clock.instant();
+        Duration lookback = contentConfig.firstWindowLookback();
         // Events received up to the end may still be committing: wait for them (see WindowLedger).
-        return ledger.settled(config.windowSettleMax())
-                .chain(() -> content.previousWindowEnd(run.digestId(), run.id()))
-                .chain(previous -> {
-                    Window window = Window.closingAt(end, previous, contentConfig.firstWindowLookback());
-                    return runs.recordWindow(run.id(), window.start(), window.end()).replaceWith(window);
-                });
+        Uni<Void> settled = ledger.settled(config.windowSettleMax());
+        if (run.trigger() == RunTrigger.TEST) {
+            // A test run shows what the next window holds so far, and fixes nothing for others.
+            return settled.chain(() -> content.previousWindowEnd(run.digestId(), run.id()))
+                    .map(previous -> Window.closingAt(end, previous, lookback))
+                    .call(window -> runs.recordWindow(run.id(), window.start(), window.end()));
+        }
+        return settled.chain(() -> runs.fixWindow(run.id(), run.digestId(), end, lookback));
+    }
+
+    /** Another run of the digest is delivering: this one goes back to the queue for a moment. */
+    private Uni<Outcome> waitTurn(ClaimedRun run, String messageId) {
+        return runs.waitTurn(run.id(), messageId, clock.instant().plus(config.windowBusyDelay()))
+                .map(moved -> moved ? Outcome.WAITING : Outcome.IGNORED);
     }
 
     private Uni<Outcome> deliver(ClaimedRun run, String messageId, Delivery delivery) {

@@ -2,6 +2,7 @@ package dev.digest.worker.run;
 
 import dev.digest.common.WireValue;
 import dev.digest.common.content.BadEvent;
+import dev.digest.common.content.Window;
 import dev.digest.common.run.RunStatus;
 import dev.digest.common.run.RunTrigger;
 import io.smallrye.mutiny.Uni;
@@ -11,6 +12,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -35,6 +37,34 @@ public class RunStore {
                 OR (status = 'running' AND stream_message_id = $3))
             RETURNING id, application_id, digest_id, trigger, test_recipient, attempts,
                       scheduled_for, window_start, window_end
+            """;
+
+    // Fixing windows is serialized per digest, so two runs of one digest (a manual run beside a
+    // scheduled one, or scheduled runs of a backlog on two workers) cannot both start at the
+    // same previous end.
+    private static final String LOCK_DIGEST = """
+            SELECT pg_advisory_xact_lock(hashtextextended('digest-window:' || $1::uuid::text, 0))
+            """;
+
+    // Another non-test run of the digest whose window is fixed but not yet delivered: this run's
+    // window would start where that one's ends only once it has succeeded, so this one waits.
+    private static final String OPEN_WINDOW = """
+            SELECT 1 FROM digest_runs
+            WHERE digest_id = $1 AND id <> $2 AND trigger <> 'test' AND status = 'running' AND window_end IS NOT NULL
+            LIMIT 1
+            """;
+
+    private static final String PREVIOUS_WINDOW_END = """
+            SELECT max(window_end) AS window_end FROM digest_runs
+            WHERE digest_id = $1 AND status = 'succeeded' AND trigger <> 'test' AND id <> $2
+            """;
+
+    // Back to the queue without counting an attempt: the run did nothing but wait its turn.
+    private static final String WAIT_TURN = """
+            UPDATE digest_runs
+            SET status = 'queued', stream_message_id = NULL, enqueued_at = NULL, attempts = attempts - 1,
+                available_at = $3, updated_at = now()
+            WHERE id = $1 AND status = 'running' AND stream_message_id = $2
             """;
 
     private static final String RECORD_WINDOW = """
@@ -73,6 +103,31 @@ public class RunStore {
     public Uni<ClaimedRun> claim(UUID runId, String messageId, String workerId) {
         return pool.preparedQuery(CLAIM).execute(Tuple.of(runId, workerId, messageId))
                 .map(rows -> rows.size() == 0 ? null : toClaimed(rows.iterator().next()));
+    }
+
+    /**
+     * Fixes a (non-test) run's window, closing at {@code end}: from the previous successful
+     * run's end, or {@code lookback} before {@code end} for a first run. Null, with nothing
+     * fixed, while another run of the digest is delivering a window of its own.
+     */
+    public Uni<Window> fixWindow(UUID runId, UUID digestId, Instant end, Duration lookback) {
+        return pool.withTransaction(connection -> connection.preparedQuery(LOCK_DIGEST).execute(Tuple.of(digestId))
+                .chain(() -> connection.preparedQuery(OPEN_WINDOW).execute(Tuple.of(digestId, runId)))
+                .chain(open -> {
+                    if (open.size() > 0) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    return connection.preparedQuery(PREVIOUS_WINDOW_END).execute(Tuple.of(digestId, runId))
+                            .map(rows -> Window.closingAt(end, instant(rows.iterator().next(), "window_end"), lookback))
+                            .call(window -> connection.preparedQuery(RECORD_WINDOW)
+                                    .execute(Tuple.of(runId, utc(window.start()), utc(window.end()))));
+                }));
+    }
+
+    /** Puts the run back in the queue until {@code availableAt}, giving back the attempt its claim counted. */
+    public Uni<Boolean> waitTurn(UUID runId, String messageId, Instant availableAt) {
+        return pool.preparedQuery(WAIT_TURN).execute(Tuple.of(runId, messageId, utc(availableAt)))
+                .map(rows -> rows.rowCount() > 0);
     }
 
     /** Fixes the run's window on its first attempt; later attempts keep it. */

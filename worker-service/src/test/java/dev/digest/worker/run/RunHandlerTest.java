@@ -250,6 +250,56 @@ class RunHandlerTest {
     }
 
     @Test
+    void runsOfOneDigestStartedTogetherDeliverWindowsOneAfterAnother() throws Exception {
+        RunFixture fixture = fixture(2);
+        for (int i = 0; i < 7; i++) {
+            fixture.event("{\"n\": " + i + "}");
+        }
+        double waitedBefore = metric("digest_jobs_processed_total{outcome=\"waiting\"}");
+        List<UUID> runs = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            runs.add(fixture.queuedRun());
+        }
+        runs.forEach(fixture::publish);
+
+        List<Row> done = new java.util.ArrayList<>();
+        for (UUID run : runs) {
+            done.add(fixture.awaitStatus(run, TIMEOUT, "succeeded", "failed", "dead"));
+        }
+        done.sort(java.util.Comparator.comparing(row -> row.getOffsetDateTime("window_end")));
+        int events = 0;
+        for (int i = 0; i < done.size(); i++) {
+            Row row = done.get(i);
+            assertEquals("succeeded", row.getString("status"));
+            events += row.getInteger("event_count");
+            if (i > 0) {
+                assertEquals(done.get(i - 1).getOffsetDateTime("window_end"), row.getOffsetDateTime("window_start"),
+                        "each window starts where the one before it ended");
+            }
+        }
+        assertEquals(7, events, "every event in exactly one run");
+        System.out.printf("%nconcurrent runs of one digest: 5 runs, %d turns waited, windows chained%n",
+                (long) (metric("digest_jobs_processed_total{outcome=\"waiting\"}") - waitedBefore));
+    }
+
+    @Test
+    void aScheduledRunFinishingAfterALaterOneGetsAnEmptyWindowNotALookBack() throws Exception {
+        RunFixture fixture = fixture(1);
+        fixture.event("{\"n\": 1}");
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        UUID later = fixture.scheduledRun(now.plusSeconds(1));
+        fixture.publish(later);
+        Row second = fixture.awaitStatus(later, TIMEOUT, "succeeded", "failed", "dead");
+        UUID earlier = fixture.scheduledRun(now.minusSeconds(60));
+        fixture.publish(earlier);
+        Row first = fixture.awaitStatus(earlier, TIMEOUT, "succeeded", "failed", "dead");
+
+        assertEquals(1, second.getInteger("event_count"));
+        assertEquals(0, first.getInteger("event_count"), "the events already went out with the later run");
+        assertEquals(first.getOffsetDateTime("window_start"), first.getOffsetDateTime("window_end"));
+    }
+
+    @Test
     void anEventStillCommittingWhenTheWindowClosesIsWaitedForAndIncluded() throws Exception {
         RunFixture fixture = fixture(1);
         fixture.event("{\"n\": 0}");

@@ -93,6 +93,15 @@ public record RunFixture(Pool pool, RedisDataSource redis, String stream, UUID a
         return run;
     }
 
+    /** A new queued scheduled run for {@code instant}, not yet on the stream. */
+    public UUID scheduledRun(java.time.Instant instant) {
+        UUID run = Uuid7.next();
+        exec(pool, "INSERT INTO digest_runs (id, application_id, digest_id, trigger, status, scheduled_for, available_at)"
+                + " VALUES ($1, $2, $3, 'scheduled', 'queued', $4, now() + interval '1 hour')",
+                Tuple.of(run, applicationId, digestId, instant.atOffset(java.time.ZoneOffset.UTC)));
+        return run;
+    }
+
     /** A new queued test run to one address, not yet on the stream. */
     public UUID queuedTestRun(String to) {
         UUID run = Uuid7.next();
