@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -57,10 +58,12 @@ public class RateLimiter {
             """;
 
     private static final String SHA = sha1(SCRIPT);
+    private static final long WARN_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
 
     private final Redis redis;
     private final ApiConfig.RateLimit config;
     private final Counter unavailable;
+    private final AtomicLong lastWarning = new AtomicLong();
 
     public RateLimiter(ReactiveRedisDataSource redis, ApiConfig config, MeterRegistry registry) {
         this.redis = redis.getRedis();
@@ -85,10 +88,19 @@ public class RateLimiter {
                 .ifNoItem().after(config.timeout()).fail()
                 .onFailure().recoverWithItem(failure -> {
                     unavailable.increment();
-                    LOG.warnf("Rate limit not checked (%s); request %s", failure.toString(),
-                            config.failOpen() ? "let through" : "refused");
+                    warnAtMostEvery(failure);
                     return config.failOpen() ? RateDecision.unlimited(capacity) : RateDecision.unavailable(capacity);
                 });
+    }
+
+    /** One warning per {@link #WARN_EVERY_NANOS} while Redis is away, not one per request; the counter has them all. */
+    private void warnAtMostEvery(Throwable failure) {
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        if ((last == 0 || now - last >= WARN_EVERY_NANOS) && lastWarning.compareAndSet(last, now)) {
+            LOG.warnf("Rate limits not checked (%s); requests are %s (digest_rate_limit_unavailable_total counts them)",
+                    failure.toString(), config.failOpen() ? "let through" : "refused");
+        }
     }
 
     private Uni<Response> evaluate(String key, int capacity, long periodMs) {
