@@ -15,28 +15,23 @@ Needs: python3, psql, redis-cli, a JDK, PostgreSQL and Redis on localhost, and t
 api (./mvnw -B package -DskipTests -pl api-service -am).
 """
 import argparse
-import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-JAR = os.path.join(ROOT, "api-service", "target", "quarkus-app", "quarkus-run.jar")
+from benchlib import ADMIN_KEY, free_port, require_jar, wait_ready
+import benchlib
+
 DB = "digest_bench"
 REDIS_DB = "4"
 STREAM = "digest:bench:jobs"
-ADMIN_KEY = "bench-admin-key-0123456789abcdef"
 
 
 def psql(sql, db=DB):
-    out = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-qAtX", "-v", "ON_ERROR_STOP=1",
-                          "-c", sql], check=True, capture_output=True, text=True)
-    return out.stdout.strip()
+    return benchlib.psql(sql, db)
 
 
 def redis(*args):
@@ -44,47 +39,12 @@ def redis(*args):
                           capture_output=True, text=True).stdout.strip()
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def http(port, method, path, body=None, key=ADMIN_KEY):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method,
-                                 headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        raw = resp.read()
-        return json.loads(raw) if raw and resp.headers.get_content_type().endswith("json") else raw.decode()
-
-
-def wait_ready(port, proc, timeout=120):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            sys.exit(f"api exited with {proc.returncode}; see {proc.log}")
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/q/health/ready", timeout=2)
-            return
-        except Exception:
-            time.sleep(0.3)
-    sys.exit("api not ready")
+    return benchlib.http(port, method, path, body, key)
 
 
 def start_api(name, port, log_dir):
-    env = dict(os.environ,
-               DATABASE_URL=f"postgresql://postgres@127.0.0.1:5432/{DB}",
-               REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
-               DIGEST_ADMIN_KEY=ADMIN_KEY,
-               DIGEST_QUEUE_STREAM=STREAM,
-               QUARKUS_HTTP_PORT=str(port),
-               QUARKUS_LOG_CONSOLE_JSON_ENABLED="false")
-    log = os.path.join(log_dir, f"{name}.log")
-    proc = subprocess.Popen(["java", "-Xmx512m", "-jar", JAR], env=env, stdout=open(log, "w"),
-                            stderr=subprocess.STDOUT)
-    proc.log = log
-    return proc
+    return benchlib.start_api(name, port, log_dir, DB, REDIS_DB, DIGEST_QUEUE_STREAM=STREAM)
 
 
 def metric(text, name, labels=""):
@@ -103,10 +63,9 @@ def main():
     parser.add_argument("--replicas", type=int, default=1, help="api processes dispatching at once")
     parser.add_argument("--keep", action="store_true", help="keep the database and stream afterwards")
     args = parser.parse_args()
-    if not os.path.isfile(JAR):
-        sys.exit(f"{JAR} is missing: ./mvnw -B package -DskipTests -pl api-service -am")
+    require_jar()
 
-    log_dir = os.path.join(ROOT, "api-service", "target", "bench")
+    log_dir = os.path.join(benchlib.ROOT, "api-service", "target", "bench")
     os.makedirs(log_dir, exist_ok=True)
     psql(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)", db="postgres")
     psql(f"CREATE DATABASE {DB}", db="postgres")

@@ -39,23 +39,25 @@ public class ContentStore {
             """;
 
     // A window is (start, end] over receipt time, so an event received late lands in the next
-    // window rather than in one already sent. Each type's count is exact; only its first rows
-    // travel (a window of a million events reads as many rows as the digest lists).
+    // window rather than in one already sent. Per event type: the exact count, from the
+    // (application, type, received_at, id) index alone, and the first rows in receipt order
+    // (a window of a million events reads as many rows as the digest lists).
     private static final String GROUPS = """
-            WITH windowed AS (
-                SELECT e.id, e.event_type_key, e.payload, e.occurred_at, e.received_at,
-                       row_number() OVER (PARTITION BY e.event_type_key ORDER BY e.received_at, e.id) AS position,
-                       count(*) OVER (PARTITION BY e.event_type_key) AS total
-                FROM digest_webhook_events e
-                WHERE e.application_id = $1 AND e.received_at > $2 AND e.received_at <= $3
-                  AND (cardinality($4::text[]) = 0 OR e.event_type_key = ANY($4::text[]))
-            )
-            SELECT w.id, w.event_type_key, w.payload, w.occurred_at, w.received_at, w.total,
-                   t.name AS type_name, t.line_template
-            FROM windowed w
-            JOIN digest_event_types t ON t.application_id = $1 AND t.key = w.event_type_key
-            WHERE w.position <= $5
-            ORDER BY w.event_type_key, w.position
+            SELECT t.key AS event_type_key, t.name AS type_name, t.line_template, c.total,
+                   e.id, e.payload, e.occurred_at, e.received_at
+            FROM digest_event_types t
+            CROSS JOIN LATERAL (
+                SELECT count(*) AS total FROM digest_webhook_events x
+                WHERE x.application_id = $1 AND x.event_type_key = t.key
+                  AND x.received_at > $2 AND x.received_at <= $3) c
+            CROSS JOIN LATERAL (
+                SELECT x.id, x.payload, x.occurred_at, x.received_at FROM digest_webhook_events x
+                WHERE x.application_id = $1 AND x.event_type_key = t.key
+                  AND x.received_at > $2 AND x.received_at <= $3
+                ORDER BY x.received_at, x.id
+                LIMIT $5) e
+            WHERE t.application_id = $1 AND (cardinality($4::text[]) = 0 OR t.key = ANY($4::text[]))
+            ORDER BY t.key, e.received_at, e.id
             """;
 
     private static final String EVENT_TYPES = """
