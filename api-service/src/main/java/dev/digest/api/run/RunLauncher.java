@@ -1,9 +1,12 @@
 package dev.digest.api.run;
 
 import dev.digest.api.queue.RunPublisher;
+import dev.digest.common.run.RunLedger;
+import dev.digest.common.run.RunStatus;
 import dev.digest.common.run.RunTrigger;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -21,15 +24,40 @@ public class RunLauncher {
         this.publisher = publisher;
     }
 
-    public Uni<Run> runNow(UUID applicationId, UUID digestId) {
-        return runs.create(applicationId, digestId, RunTrigger.MANUAL, null).chain(publisher::publish);
+    public Uni<RunResponse> runNow(UUID applicationId, UUID digestId) {
+        return launch(applicationId, digestId, RunTrigger.MANUAL, null);
     }
 
-    public Uni<Run> test(UUID applicationId, UUID digestId, String to) {
-        return runs.create(applicationId, digestId, RunTrigger.TEST, to).chain(publisher::publish);
+    public Uni<RunResponse> test(UUID applicationId, UUID digestId, String to) {
+        return launch(applicationId, digestId, RunTrigger.TEST, to);
     }
 
-    public Uni<Run> retry(UUID applicationId, UUID runId) {
-        return runs.requeue(applicationId, runId).chain(publisher::publish);
+    /** The retried run as it is after publishing (a fast worker may already have it). */
+    public Uni<RunResponse> retry(UUID applicationId, UUID runId) {
+        return runs.requeue(applicationId, runId)
+                .call(publisher::publish)
+                .chain(run -> runs.find(applicationId, runId))
+                .map(RunResponse::from);
+    }
+
+    private Uni<RunResponse> launch(UUID applicationId, UUID digestId, RunTrigger trigger, String testRecipient) {
+        return runs.create(applicationId, digestId, trigger, testRecipient)
+                .chain(created -> publisher.publish(created.run()).map(enqueuedAt -> queued(created, trigger,
+                        testRecipient, enqueuedAt)));
+    }
+
+    /** The new run as the request left it: queued, on the stream since {@code enqueuedAt} unless that is null. */
+    private static RunResponse queued(RunLedger.CreatedRun created, RunTrigger trigger, String testRecipient,
+            Instant enqueuedAt) {
+        Run run = new Run();
+        run.id = created.run().id();
+        run.applicationId = created.run().applicationId();
+        run.digestId = created.run().digestId();
+        run.trigger = trigger;
+        run.status = RunStatus.QUEUED;
+        run.testRecipient = testRecipient;
+        run.enqueuedAt = enqueuedAt;
+        run.createdAt = created.createdAt();
+        return RunResponse.from(run);
     }
 }

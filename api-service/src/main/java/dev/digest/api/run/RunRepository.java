@@ -9,7 +9,6 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -53,19 +52,6 @@ public class RunRepository implements PanacheRepositoryBase<Run, UUID> {
                 .createSelectionQuery("from EmailLog where runId = :run order by recipient", EmailLog.class)
                 .setParameter("run", runId)
                 .getResultList());
-    }
-
-    /**
-     * Moves a failed or dead run back to queued for another round of attempts. Zero rows
-     * changed means it is in some other state (or not this application's).
-     */
-    public Uni<Integer> requeue(UUID applicationId, UUID id, Instant availableAt) {
-        return update("status = :queued, attempts = 0, error = null, streamMessageId = null, enqueuedAt = null,"
-                        + " finishedAt = null, availableAt = :available, updatedAt = :now"
-                        + " where id = :id and applicationId = :app and status in (:retryable)",
-                Parameters.with("queued", RunStatus.QUEUED).and("available", availableAt).and("now", Instant.now())
-                        .and("id", id).and("app", applicationId)
-                        .and("retryable", List.of(RunStatus.FAILED, RunStatus.DEAD)));
     }
 
     /** Filters of the run list; null means any. */

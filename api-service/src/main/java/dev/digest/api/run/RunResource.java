@@ -65,8 +65,8 @@ public class RunResource {
     }
 
     /** 202 with the run and where to follow it. */
-    public static Response accepted(Run run) {
-        return Response.accepted(RunResponse.from(run)).location(URI.create("/api/v1/runs/" + run.id)).build();
+    public static Response accepted(RunResponse run) {
+        return Response.accepted(run).location(URI.create("/api/v1/runs/" + run.id())).build();
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String field, String value) {

@@ -4,7 +4,9 @@ import dev.digest.api.config.ApiConfig;
 import dev.digest.api.queue.RunPublisher;
 import dev.digest.common.Uuid7;
 import dev.digest.common.digest.MissedRunPolicy;
-import dev.digest.common.job.JobMessage;
+import dev.digest.common.run.PublishableRun;
+import dev.digest.common.run.RunLedger;
+import dev.digest.common.run.RunLedger.ScheduledRun;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,8 +34,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Each batch is one transaction: due digests are claimed with {@code FOR UPDATE SKIP LOCKED}
  * (a replica never waits for, nor sees, rows another replica is dispatching), their runs are
- * inserted (the unique (digest, scheduled_for) index makes a second run for the same instant
- * impossible, whatever happens), and their {@code next_run_at} is moved past now. Only after
+ * created in the run ledger (the unique (digest, scheduled_for) index makes a second run for the
+ * same instant impossible, whatever happens), and their {@code next_run_at} is moved past now. Only after
  * the commit are the jobs appended to the stream; runs that could not be appended stay
  * {@code queued} without a stream id, and the worker's re-publisher sends them.
  */
@@ -50,16 +52,6 @@ public class Dispatcher {
             FOR UPDATE SKIP LOCKED
             """;
 
-    private static final String INSERT_RUNS = """
-            INSERT INTO digest_runs (id, application_id, digest_id, trigger, status, scheduled_for, available_at,
-                                     created_at, updated_at)
-            SELECT r.id, r.application_id, r.digest_id, 'scheduled', 'queued', r.scheduled_for, $5, now(), now()
-            FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[])
-                AS r(id, application_id, digest_id, scheduled_for)
-            ON CONFLICT (digest_id, scheduled_for) WHERE trigger = 'scheduled' DO NOTHING
-            RETURNING id, application_id, digest_id, scheduled_for
-            """;
-
     private static final String ADVANCE = """
             UPDATE digest_digests d
             SET next_run_at = a.next_run_at, last_run_at = COALESCE(a.last_run_at, d.last_run_at)
@@ -68,6 +60,7 @@ public class Dispatcher {
             """;
 
     private final Pool pool;
+    private final RunLedger ledger;
     private final RunPublisher publisher;
     private final ApiConfig.Schedule config;
     private final Duration publishGrace;
@@ -78,8 +71,10 @@ public class Dispatcher {
     private final Counter instantsMissed;
     private final DistributionSummary lag;
 
-    public Dispatcher(Pool pool, RunPublisher publisher, ApiConfig config, Clock clock, MeterRegistry registry) {
+    public Dispatcher(Pool pool, RunLedger ledger, RunPublisher publisher, ApiConfig config, Clock clock,
+            MeterRegistry registry) {
         this.pool = pool;
+        this.ledger = ledger;
         this.publisher = publisher;
         this.config = config.schedule();
         this.publishGrace = config.queue().publishGrace();
@@ -130,27 +125,24 @@ public class Dispatcher {
         Timer.Sample sample = Timer.start();
         return pool.withTransaction(connection -> claimAndPlan(connection, now, size))
                 .invoke(() -> sample.stop(databaseTime))
-                .chain(result -> publisher.publishAll(result.jobs().stream().map(ScheduledJob::job).toList())
+                .chain(result -> publisher.publishAll(result.runs().stream().map(Dispatcher::publishable).toList())
                         .map(published -> {
                     Instant onStream = clock.instant();
                     if (published > 0) {
-                        for (ScheduledJob job : result.jobs()) {
-                            lag.record(Math.max(0, Duration.between(job.scheduledFor(), onStream).toMillis()) / 1000.0);
+                        for (ScheduledRun run : result.runs()) {
+                            lag.record(Math.max(0, Duration.between(run.scheduledFor(), onStream).toMillis()) / 1000.0);
                         }
                     }
-                    runsCreated.increment(result.jobs().size());
+                    runsCreated.increment(result.runs().size());
                     instantsMissed.increment(result.missed());
-                    return new DispatchReport(sofar.digests() + result.claimed(), sofar.runs() + result.jobs().size(),
+                    return new DispatchReport(sofar.digests() + result.claimed(), sofar.runs() + result.runs().size(),
                             sofar.missed() + result.missed(), sofar.published() + published);
                 }).chain(report -> result.claimed() < size ? Uni.createFrom().item(report) : batch(now, report)));
     }
 
     private Uni<BatchResult> claimAndPlan(SqlConnection connection, Instant now, int size) {
         return connection.preparedQuery(CLAIM).execute(Tuple.of(now.atOffset(ZoneOffset.UTC), size)).chain(rows -> {
-            List<UUID> runIds = new ArrayList<>();
-            List<UUID> applicationIds = new ArrayList<>();
-            List<UUID> digestIds = new ArrayList<>();
-            List<OffsetDateTime> instants = new ArrayList<>();
+            List<ScheduledRun> planned = new ArrayList<>();
             UUID[] advanced = new UUID[rows.size()];
             OffsetDateTime[] nextRunAt = new OffsetDateTime[rows.size()];
             OffsetDateTime[] lastRunAt = new OffsetDateTime[rows.size()];
@@ -165,32 +157,17 @@ public class Dispatcher {
                 if (plan.scheduledFor() != null) {
                     OffsetDateTime at = plan.scheduledFor().atOffset(ZoneOffset.UTC);
                     lastRunAt[i] = at;
-                    runIds.add(Uuid7.next());
-                    applicationIds.add(row.getUUID("application_id"));
-                    digestIds.add(digestId);
-                    instants.add(at);
+                    planned.add(new ScheduledRun(Uuid7.next(), row.getUUID("application_id"), digestId,
+                            plan.scheduledFor()));
                 }
                 i++;
             }
             int claimed = rows.size();
             int missedInBatch = missed;
-            Uni<List<ScheduledJob>> inserted = runIds.isEmpty() ? Uni.createFrom().item(List.of())
-                    : connection.preparedQuery(INSERT_RUNS).execute(Tuple.of(
-                            runIds.toArray(UUID[]::new), applicationIds.toArray(UUID[]::new),
-                            digestIds.toArray(UUID[]::new), instants.toArray(OffsetDateTime[]::new),
-                            now.plus(publishGrace).atOffset(ZoneOffset.UTC)))
-                            .map(created -> {
-                                List<ScheduledJob> jobs = new ArrayList<>(created.size());
-                                for (Row run : created) {
-                                    jobs.add(new ScheduledJob(new JobMessage(run.getUUID("id"),
-                                            run.getUUID("application_id"), run.getUUID("digest_id"), 1, null),
-                                            run.getOffsetDateTime("scheduled_for").toInstant()));
-                                }
-                                return jobs;
-                            });
-            return inserted.chain(jobs -> (claimed == 0 ? Uni.createFrom().voidItem()
+            Uni<List<ScheduledRun>> inserted = ledger.createScheduled(connection, planned, publishGrace);
+            return inserted.chain(created -> (claimed == 0 ? Uni.createFrom().voidItem()
                     : connection.preparedQuery(ADVANCE).execute(Tuple.of(advanced, nextRunAt, lastRunAt)).replaceWithVoid())
-                    .map(ignored -> new BatchResult(claimed, jobs, missedInBatch)));
+                    .map(ignored -> new BatchResult(claimed, created, missedInBatch)));
         });
     }
 
@@ -208,10 +185,12 @@ public class Dispatcher {
         }
     }
 
-    private record ScheduledJob(JobMessage job, Instant scheduledFor) {
+    /** A scheduled run just created: never claimed, on its first attempt. */
+    private static PublishableRun publishable(ScheduledRun run) {
+        return new PublishableRun(run.id(), run.applicationId(), run.digestId(), 0, 0);
     }
 
-    private record BatchResult(int claimed, List<ScheduledJob> jobs, int missed) {
+    private record BatchResult(int claimed, List<ScheduledRun> runs, int missed) {
     }
 
     /** What one dispatch did: digests claimed, runs created, instants missed, jobs put on the stream. */

@@ -1,6 +1,7 @@
 package dev.digest.common.content;
 
 import dev.digest.common.digest.EmptyWindowPolicy;
+import dev.digest.common.run.RunLedger;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,11 +32,6 @@ public class ContentStore {
             FROM digest_digests d
             JOIN digest_email_templates t ON t.application_id = d.application_id AND t.id = d.email_template_id
             WHERE d.application_id = $1 AND d.id = $2
-            """;
-
-    private static final String PREVIOUS_WINDOW_END = """
-            SELECT max(window_end) AS window_end FROM digest_runs
-            WHERE digest_id = $1 AND status = 'succeeded' AND trigger <> 'test' AND ($2::uuid IS NULL OR id <> $2)
             """;
 
     // A window is (start, end] over receipt time, so an event received late lands in the next
@@ -86,8 +82,7 @@ public class ContentStore {
 
     /** End of the last successful non-test run's window (other than {@code exceptRun}), or null. */
     public Uni<Instant> previousWindowEnd(UUID digestId, UUID exceptRun) {
-        return pool.preparedQuery(PREVIOUS_WINDOW_END).execute(Tuple.of(digestId, exceptRun))
-                .map(rows -> instant(rows.iterator().next(), "window_end"));
+        return RunLedger.previousWindowEnd(pool, digestId, exceptRun);
     }
 
     /** The window's events by type (types in key order), at most {@code rowsPerType} of each. */

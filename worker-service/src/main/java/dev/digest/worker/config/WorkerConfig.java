@@ -85,11 +85,59 @@ public interface WorkerConfig {
     Duration windowSettleMax();
 
     /**
-     * How long a run waits before trying again when another run of the same digest is still
-     * delivering its window (windows of one digest are delivered one after another).
+     * How long a run waits in the queue, at the most, while another run of its digest delivers
+     * a window (windows of one digest are delivered one after another). The finishing run wakes
+     * the next one at once; this is only the safety net should that wake-up be lost.
      */
-    @WithDefault("PT1S")
-    Duration windowBusyDelay();
+    @WithDefault("PT5M")
+    Duration turnWaitMax();
+
+    /**
+     * How long a claimed run belongs to this worker without a renewal. The worker renews the
+     * leases of its runs every {@link #leaseRenewEvery()}; a run whose lease lapsed (its worker
+     * died, or lost PostgreSQL for that long) is taken back by the reconciler.
+     */
+    @WithDefault("PT60S")
+    Duration lease();
+
+    /** How often the leases of runs in flight are renewed (well under {@link #lease()}). */
+    @WithDefault("10s")
+    String leaseRenewEvery();
+
+    /**
+     * The retry budget in time: a run that failed is given up (dead) only once it has used
+     * {@link #maxAttempts()} attempts and its first attempt is at least this long ago, so an
+     * SMTP or database outage shorter than this does not kill runs that would succeed after it.
+     */
+    @WithDefault("PT1H")
+    Duration retryFor();
+
+    /** How often the reconciler compares the runs in PostgreSQL with the stream in Redis. */
+    @WithDefault("5s")
+    String reconcileEvery();
+
+    /**
+     * A queued run whose message was put on the stream longer ago than this is checked by the
+     * reconciler: if Redis no longer holds a deliverable message for it, it is published again.
+     */
+    @WithDefault("PT30S")
+    Duration undeliveredAfter();
+
+    /** Queued runs on the stream the reconciler checks per tick (it pages through them all over ticks). */
+    @WithDefault("500")
+    @Min(1)
+    int reconcileBatch();
+
+    /**
+     * A consumer in the group that holds no message and has not read for this long is a worker
+     * that is gone; it is removed from the group.
+     */
+    @WithDefault("PT10M")
+    Duration consumerExpiry();
+
+    /** A queued run due for longer than this without being taken is counted as overdue (a metric to alert on). */
+    @WithDefault("PT5M")
+    Duration overdueAfter();
 
     /** Domain of the Message-IDs the worker derives from (run, recipient). */
     @WithDefault("digest.local")

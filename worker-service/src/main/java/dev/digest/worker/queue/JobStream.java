@@ -9,19 +9,27 @@ import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
 import io.quarkus.redis.datasource.stream.XReadGroupArgs;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The Redis stream commands the worker uses, bound to its stream, group and consumer name. */
 @ApplicationScoped
 public class JobStream {
 
+    private final ReactiveRedisDataSource redis;
     private final ReactiveStreamCommands<String, String, String> streams;
     private final WorkerConfig config;
     private final String consumer;
 
     public JobStream(ReactiveRedisDataSource redis, WorkerConfig config, ConsumerName consumer) {
+        this.redis = redis;
         this.streams = redis.stream(String.class);
         this.config = config;
         this.consumer = consumer.get();
@@ -57,6 +65,86 @@ public class JobStream {
         }
         return streams.xclaim(config.stream(), config.group(), consumer, Duration.ZERO, new XClaimArgs().justId(),
                 ids.toArray(String[]::new)).replaceWithVoid();
+    }
+
+    /** The group's last delivered id; "0-0" when the group (or the stream) does not exist. */
+    public Uni<String> lastDelivered() {
+        return redis.execute("XINFO", "GROUPS", config.stream())
+                .map(groups -> {
+                    for (Response group : groups) {
+                        if (config.group().equals(group.get("name").toString())) {
+                            return group.get("last-delivered-id").toString();
+                        }
+                    }
+                    return "0-0";
+                })
+                .onFailure(failure -> String.valueOf(failure.getMessage()).contains("no such key"))
+                .recoverWithItem("0-0");
+    }
+
+    /**
+     * Which of these message ids Redis could still deliver: the entry exists and is either not
+     * yet delivered to the group (after {@code lastDelivered}) or pending with a consumer.
+     * One pipelined round trip.
+     */
+    public Uni<Set<String>> deliverable(List<String> ids, String lastDelivered) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        // Only a message the group has already delivered can be pending; asking about others
+        // would also fail while the group does not exist yet (Redis came back empty).
+        List<Request> requests = new ArrayList<>(ids.size() * 2);
+        List<Integer> pendingAt = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            requests.add(Request.cmd(Command.XRANGE).arg(config.stream()).arg(id).arg(id).arg("COUNT").arg(1));
+            if (StreamIds.compare(id, lastDelivered) <= 0) {
+                pendingAt.add(requests.size());
+                requests.add(Request.cmd(Command.XPENDING).arg(config.stream()).arg(config.group())
+                        .arg(id).arg(id).arg(1));
+            } else {
+                pendingAt.add(-1);
+            }
+        }
+        return redis.getRedis().batch(requests).map(responses -> {
+            Set<String> deliverable = new HashSet<>();
+            int at = 0;
+            for (int i = 0; i < ids.size(); i++) {
+                boolean exists = sizeOf(responses.get(at)) > 0;
+                int pendingIndex = pendingAt.get(i);
+                boolean undelivered = pendingIndex < 0;
+                boolean pending = !undelivered && sizeOf(responses.get(pendingIndex)) > 0;
+                at += undelivered ? 1 : 2;
+                if (exists && (undelivered || pending)) {
+                    deliverable.add(ids.get(i));
+                }
+            }
+            return deliverable;
+        });
+    }
+
+    /** The group's consumers: name, messages pending with it, milliseconds since it last read. */
+    public Uni<List<GroupConsumer>> consumers() {
+        return redis.execute("XINFO", "CONSUMERS", config.stream(), config.group()).map(rows -> {
+            List<GroupConsumer> consumers = new ArrayList<>();
+            for (Response row : rows) {
+                consumers.add(new GroupConsumer(row.get("name").toString(), row.get("pending").toLong(),
+                        row.get("idle").toLong()));
+            }
+            return consumers;
+        });
+    }
+
+    /** Removes a consumer from the group; only ever called for one that holds nothing. */
+    public Uni<Void> removeConsumer(String name) {
+        return streams.xgroupDelConsumer(config.stream(), config.group(), name).replaceWithVoid();
+    }
+
+    /** A consumer of the group as XINFO CONSUMERS reports it. */
+    public record GroupConsumer(String name, long pending, long idleMillis) {
+    }
+
+    private static int sizeOf(Response response) {
+        return response == null ? 0 : response.size();
     }
 
     public Uni<Void> ack(String id) {

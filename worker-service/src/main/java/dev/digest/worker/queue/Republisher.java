@@ -1,78 +1,82 @@
 package dev.digest.worker.queue;
 
-import dev.digest.common.job.JobMessage;
+import dev.digest.common.run.RunLedger;
 import dev.digest.worker.config.WorkerConfig;
+import dev.digest.worker.run.NextRunSignal;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * Publishes queued runs that have no stream message: those whose request found Redis down,
- * and those waiting out a retry backoff. Rows are locked with SKIP LOCKED, so any number of
- * workers share the work and each run is published once.
+ * Publishes queued runs that have no stream message and whose time has come: those whose
+ * request found Redis down, those back from a retry backoff, those woken for their turn, and
+ * those the reconciler found lost. Rows are locked with SKIP LOCKED, so any number of workers
+ * share the work and each run is published once.
  */
 @ApplicationScoped
-public class Republisher {
+public class Republisher implements NextRunSignal {
 
     private static final Logger LOG = Logger.getLogger(Republisher.class);
 
-    private static final String DUE = """
-            SELECT id, application_id, digest_id, attempts FROM digest_runs
-            WHERE status = 'queued' AND stream_message_id IS NULL AND available_at <= now()
-            ORDER BY available_at
-            LIMIT 200
-            FOR UPDATE SKIP LOCKED
-            """;
-
-    private static final String RECORD = """
-            UPDATE digest_runs SET stream_message_id = $2, enqueued_at = now(), updated_at = now() WHERE id = $1
-            """;
+    private static final int BATCH = 200;
 
     private final Pool pool;
+    private final RunLedger ledger;
     private final ReactiveStreamCommands<String, String, String> streams;
     private final WorkerConfig config;
+    private final AtomicBoolean publishing = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
 
-    public Republisher(Pool pool, ReactiveRedisDataSource redis, WorkerConfig config) {
+    public Republisher(Pool pool, RunLedger ledger, ReactiveRedisDataSource redis, WorkerConfig config) {
         this.pool = pool;
+        this.ledger = ledger;
         this.streams = redis.stream(String.class);
         this.config = config;
     }
 
     @Scheduled(every = "${digest.worker.republish-every:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> tick() {
-        return publishDue()
+    void tick() {
+        wake();
+    }
+
+    /** Publishes what is due now; calls that arrive while a round is running make one more round. */
+    @Override
+    public void wake() {
+        if (!publishing.compareAndSet(false, true)) {
+            again.set(true);
+            return;
+        }
+        again.set(false);
+        publishDue()
                 .invoke(count -> {
                     if (count > 0) {
-                        LOG.infof("Published %d waiting runs", count);
+                        LOG.debugf("Published %d waiting runs", count);
                     }
                 })
                 .onFailure().invoke(failure -> LOG.warnf("Re-publishing failed: %s", failure.toString()))
-                .onFailure().recoverWithNull()
-                .replaceWithVoid();
+                .onFailure().recoverWithItem(0)
+                .subscribe().with(count -> {
+                    publishing.set(false);
+                    if (again.get() || count == BATCH) {
+                        wake();
+                    }
+                });
     }
 
     /** How many runs were published. A Redis failure rolls the batch back, to be tried on the next tick. */
     public Uni<Integer> publishDue() {
-        return pool.withTransaction(connection -> connection.preparedQuery(DUE).execute()
-                .chain(rows -> Multi.createFrom().iterable(rows)
-                        .onItem().transformToUniAndConcatenate(row -> publish(connection, row))
+        return pool.withTransaction(connection -> ledger.dueForPublication(connection, BATCH)
+                .chain(due -> Multi.createFrom().iterable(due)
+                        .onItem().transformToUniAndConcatenate(run -> streams.xadd(config.stream(), run.job().toFields()))
                         .collect().asList()
-                        .map(published -> published.size())));
-    }
-
-    private Uni<Void> publish(SqlConnection connection, Row row) {
-        JobMessage job = new JobMessage(row.getUUID("id"), row.getUUID("application_id"), row.getUUID("digest_id"),
-                row.getInteger("attempts") + 1, null);
-        return streams.xadd(config.stream(), job.toFields())
-                .chain(messageId -> connection.preparedQuery(RECORD).execute(Tuple.of(job.runId(), messageId)))
-                .replaceWithVoid();
+                        .chain(messageIds -> ledger.recordPublished(connection, due, messageIds))
+                        .map(List::size)));
     }
 }

@@ -45,7 +45,7 @@ public class StreamTrimmer {
     Uni<Long> trim(String stream, String group) {
         return lastDelivered(stream, group).chain(lastDelivered -> streams.xpending(stream, group)
                 .chain(pending -> {
-                    String keepFrom = pending.getPendingCount() > 0 ? lower(pending.getLowestId(), lastDelivered)
+                    String keepFrom = pending.getPendingCount() > 0 ? StreamIds.lower(pending.getLowestId(), lastDelivered)
                             : lastDelivered;
                     if (keepFrom == null || "0-0".equals(keepFrom)) {
                         return Uni.createFrom().item(0L);
@@ -64,16 +64,5 @@ public class StreamTrimmer {
             }
             return null;
         });
-    }
-
-    private static String lower(String a, String b) {
-        if (b == null) {
-            return a;
-        }
-        String[] x = a.split("-");
-        String[] y = b.split("-");
-        int byTime = Long.compare(Long.parseLong(x[0]), Long.parseLong(y[0]));
-        int order = byTime != 0 ? byTime : Long.compare(Long.parseLong(x[1]), Long.parseLong(y[1]));
-        return order <= 0 ? a : b;
     }
 }
