@@ -1,0 +1,219 @@
+package dev.digest.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The packaged services as a user runs them: one api and any number of workers as their own
+ * JVMs, on a database and a Redis database of this stack's own (recreated and flushed), a
+ * stream and group of its own, and a given SMTP server. Closing it stops every process.
+ */
+final class Stack implements AutoCloseable {
+
+    static final String ADMIN_KEY = "system-test-admin-key-0123456789";
+
+    private final String pgHost;
+    private final int pgPort;
+    private final String database;
+    private final String redisHost;
+    private final int redisPort;
+    private final int redisDb;
+    private final String stream;
+    private final String group;
+    private final int smtpPort;
+    private final Path logs;
+    private final List<ServiceProcess> processes = new ArrayList<>();
+    private final Map<String, String> workerSettings = new HashMap<>();
+    private Connection db;
+    private ServiceProcess api;
+
+    Stack(String name, String pgHost, int pgPort, String redisHost, int redisPort, int redisDb, int smtpPort) {
+        this.pgHost = pgHost;
+        this.pgPort = pgPort;
+        this.database = "digest_" + name;
+        this.redisHost = redisHost;
+        this.redisPort = redisPort;
+        this.redisDb = redisDb;
+        this.stream = "digest:" + name + ":jobs";
+        this.group = "digest-" + name + "-workers";
+        this.smtpPort = smtpPort;
+        this.logs = Path.of(System.getProperty("digest.system.logs", "target/system-logs"), name);
+    }
+
+    /** On the machine's PostgreSQL and Redis (or those named by digest.system.* properties). */
+    static Stack local(String name, int redisDb, int smtpPort) {
+        return new Stack(name, System.getProperty("digest.system.pg-host", "127.0.0.1"),
+                Integer.getInteger("digest.system.pg-port", 5432),
+                System.getProperty("digest.system.redis-host", "127.0.0.1"),
+                Integer.getInteger("digest.system.redis-port", 6379), redisDb, smtpPort);
+    }
+
+    /** Extra environment for every worker started after this call. */
+    Stack workerSetting(String name, String value) {
+        workerSettings.put(name, value);
+        return this;
+    }
+
+    /** Recreates the database, flushes the Redis database and starts the api; returns it ready. */
+    ServiceProcess startApi() throws Exception {
+        try (Connection admin = DriverManager.getConnection(
+                "jdbc:postgresql://" + pgHost + ":" + pgPort + "/postgres", "postgres", "");
+                Statement statement = admin.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            statement.execute("CREATE DATABASE " + database);
+        }
+        try (Redis redis = redis()) {
+            redis.call("FLUSHDB");
+        }
+        api = start("api", Path.of(System.getProperty("digest.api.jar")), Map.of(
+                "DIGEST_ADMIN_KEY", ADMIN_KEY,
+                "DIGEST_QUEUE_STREAM", stream,
+                "DIGEST_RATE_LIMIT_WRITE", "100000",
+                "DIGEST_RATE_LIMIT_READ", "100000"));
+        api.awaitReady(Duration.ofSeconds(90));
+        db = DriverManager.getConnection("jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + database, "postgres", "");
+        return api;
+    }
+
+    ServiceProcess startWorker(String name) throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "DIGEST_WORKER_CONSUMER_NAME", name,
+                "DIGEST_WORKER_STREAM", stream,
+                "DIGEST_WORKER_GROUP", group,
+                "DIGEST_WORKER_DEAD_LETTER_STREAM", stream + ":dead",
+                "DIGEST_WORKER_CLAIM_IDLE", "PT5S",
+                "DIGEST_WORKER_RECLAIM_EVERY", "1s",
+                "DIGEST_WORKER_SHUTDOWN_WAIT", "PT20S",
+                "QUARKUS_MAILER_HOST", "127.0.0.1",
+                "QUARKUS_MAILER_PORT", Integer.toString(smtpPort)));
+        env.putAll(workerSettings);
+        return start(name, Path.of(System.getProperty("digest.worker.jar")), env);
+    }
+
+    private ServiceProcess start(String name, Path jar, Map<String, String> extra) throws Exception {
+        Map<String, String> env = new HashMap<>(extra);
+        env.put("DATABASE_URL", "postgresql://postgres@" + pgHost + ":" + pgPort + "/" + database);
+        env.put("REDIS_URL", "redis://" + redisHost + ":" + redisPort + "/" + redisDb);
+        ServiceProcess process = ServiceProcess.start(name, jar, env, logs);
+        processes.add(process);
+        return process;
+    }
+
+    /** A client of a new application of its own, with read, write and ingest scopes. */
+    Api newTenant() throws Exception {
+        Api admin = new Api(api::uri, ADMIN_KEY);
+        String applicationId = admin.post("/api/v1/applications",
+                Map.of("name", "System test", "slug", "system-" + UUID.randomUUID().toString().substring(0, 8)), 201)
+                .get("id").asText();
+        String key = admin.post("/api/v1/applications/" + applicationId + "/api-keys",
+                Map.of("name", "system", "scopes", List.of("read", "write", "ingest")), 201).get("key").asText();
+        return admin.as(key);
+    }
+
+    /** A disabled digest (runs only on request) of a new template, to these recipients. */
+    static String newDigest(Api api, String name, List<String> recipients) throws Exception {
+        String templateId = api.post("/api/v1/email-templates", Map.of("name", name + " template",
+                "subject", "{digest.name} for {recipient}",
+                "html", "<p>{eventCount} events for {recipient}</p>", "text", "{eventCount} events"), 201)
+                .get("id").asText();
+        Map<String, Object> digest = new HashMap<>();
+        digest.put("name", name);
+        digest.put("cron", "0 0 8 * * ?");
+        digest.put("timeZone", "Europe/Paris");
+        digest.put("recipients", recipients);
+        digest.put("eventTypes", List.of());
+        digest.put("emailTemplateId", templateId);
+        digest.put("enabled", false);
+        digest.put("emptyWindow", "send");
+        return api.post("/api/v1/digests", digest, 201).get("id").asText();
+    }
+
+    Redis redis() throws IOException {
+        return new Redis(redisHost, redisPort, redisDb);
+    }
+
+    /** Messages delivered to a consumer of the group and not acknowledged. */
+    long pending() {
+        try (Redis redis = redis()) {
+            List<?> summary = (List<?>) redis.call("XPENDING", stream, group);
+            return (Long) summary.get(0);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Run status to how many of {@code runs} have it. */
+    Map<String, Integer> statuses(List<String> runs) {
+        Map<String, Integer> counts = new HashMap<>();
+        query("SELECT status FROM digest_runs WHERE id = ANY(?)", runs, rs -> rs.getString(1))
+                .forEach(status -> counts.merge(status, 1, Integer::sum));
+        return counts;
+    }
+
+    int count(String where, List<String> runs) {
+        return query("SELECT id FROM digest_runs WHERE id = ANY(?) AND " + where, runs, rs -> rs.getString(1)).size();
+    }
+
+    /** A single number computed over {@code runs}, e.g. {@code sum(claims)}. */
+    long aggregate(String expression, List<String> runs) {
+        return query("SELECT COALESCE(" + expression + ", 0) FROM digest_runs WHERE id = ANY(?)", runs,
+                rs -> rs.getLong(1)).get(0);
+    }
+
+    <T> List<T> query(String sql, List<String> runs, Row<T> row) {
+        try (PreparedStatement statement = db.prepareStatement(sql)) {
+            Array ids = db.createArrayOf("uuid", runs.toArray());
+            statement.setArray(1, ids);
+            List<T> result = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    result.add(row.read(rs));
+                }
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads one row of a result. */
+    interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Polls {@code condition} until it holds; fails after {@code timeout}. */
+    static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (ServiceProcess process : processes) {
+            process.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+}
