@@ -119,6 +119,32 @@ public record RunFixture(Pool pool, RedisDataSource redis, String stream, UUID a
         return run;
     }
 
+    /**
+     * A run another worker holds: running, claimed once by {@code workerId}, its window fixed up
+     * to now, its lease lapsing {@code leaseFromNow} from now (negative: already lapsed).
+     */
+    public UUID runningRun(String workerId, Duration leaseFromNow) {
+        UUID run = Uuid7.next();
+        exec(pool, "INSERT INTO digest_runs (id, application_id, digest_id, trigger, status, attempts, claims, worker_id,"
+                + " started_at, first_claimed_at, window_start, window_end, stream_message_id, enqueued_at,"
+                + " lease_expires_at, available_at)"
+                + " VALUES ($1, $2, $3, 'manual', 'running', 1, 1, $4, now(), now(), now() - interval '1 hour', now(),"
+                + " '1-0', now(), now() + $5::bigint * interval '1 millisecond', now())",
+                Tuple.of(run, applicationId, digestId, workerId, leaseFromNow.toMillis()));
+        return run;
+    }
+
+    /** Records a recipient of a run as already sent, as an earlier attempt would have left it. */
+    public void sent(UUID run, String recipient) {
+        exec(pool, "INSERT INTO digest_email_logs (id, application_id, run_id, recipient, status, attempts, sent_at)"
+                + " VALUES ($1, $2, $3, $4, 'sent', 1, now())", Tuple.of(Uuid7.next(), applicationId, run, recipient));
+    }
+
+    /** Sets columns of a run, as a test needs a state the services would reach only by a race. */
+    public void update(UUID run, String assignments) {
+        exec(pool, "UPDATE digest_runs SET " + assignments + " WHERE id = $1", Tuple.of(run));
+    }
+
     /** Appends the run's job to the test stream, as the API does; the stream id. */
     public String publish(UUID run) {
         return redis.stream(String.class).xadd(stream, new JobMessage(run, applicationId, digestId, 1, null).toFields());
@@ -138,10 +164,16 @@ public record RunFixture(Pool pool, RedisDataSource redis, String stream, UUID a
 
     /** Waits until the run reaches one of {@code statuses}; its final row. */
     public Row awaitStatus(UUID run, Duration timeout, String... statuses) throws InterruptedException {
+        return awaitRow(run, timeout, row -> List.of(statuses).contains(row.getString("status")));
+    }
+
+    /** Waits until the run's row satisfies {@code condition}; the last row read (which may not, after the timeout). */
+    public Row awaitRow(UUID run, Duration timeout, java.util.function.Predicate<Row> condition)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Row row = run(run);
-        while (!List.of(statuses).contains(row.getString("status")) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
+        while (!condition.test(row) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
             row = run(run);
         }
         return row;
