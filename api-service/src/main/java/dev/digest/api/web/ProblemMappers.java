@@ -32,9 +32,11 @@ public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
     private final PersistenceProblems persistenceProblems;
+    private final DatabaseOutage databaseOutage;
 
-    public ProblemMappers(PersistenceProblems persistenceProblems) {
+    public ProblemMappers(PersistenceProblems persistenceProblems, DatabaseOutage databaseOutage) {
         this.persistenceProblems = persistenceProblems;
+        this.databaseOutage = databaseOutage;
     }
 
     public static Response respond(Problem problem) {
@@ -134,6 +136,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response internal(Throwable e) {
+        if (databaseOutage.recognise(e)) {
+            return Response.fromResponse(respond(ProblemType.UNAVAILABLE,
+                            "The database is unreachable; try again shortly", List.of()))
+                    .header(HttpHeaders.RETRY_AFTER, DatabaseOutage.RETRY_AFTER.toSeconds()).build();
+        }
         Problem mapped = persistenceProblems.toProblem(e);
         if (mapped != null) {
             return respond(mapped);
