@@ -37,6 +37,12 @@ public class JsonHardening implements ObjectMapperCustomizer {
     private static final String MAX_DEPTH = "digest.limits.max-json-depth";
     private static final String MAX_STRING = "digest.limits.max-json-string-length";
 
+    /** Last, after Quarkus registers its modules: of two deserializers for a type, the later one wins. */
+    @Override
+    public int priority() {
+        return MINIMUM_PRIORITY;
+    }
+
     @Override
     public void customize(ObjectMapper mapper) {
         Config config = ConfigProvider.getConfig();
