@@ -4,10 +4,12 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** An application as the API shows it. */
-public record ApplicationResponse(UUID id, String name, String slug, long version, Instant createdAt, Instant updatedAt) {
+public record ApplicationResponse(UUID id, String name, String slug, String senderName, String senderAddress,
+        String replyTo, long version, Instant createdAt, Instant updatedAt) {
 
     public static ApplicationResponse from(Application application) {
-        return new ApplicationResponse(application.id, application.name, application.slug, application.version,
+        return new ApplicationResponse(application.id, application.name, application.slug, application.senderName,
+                application.senderAddress, application.replyTo, application.version,
                 application.createdAt, application.updatedAt);
     }
 }

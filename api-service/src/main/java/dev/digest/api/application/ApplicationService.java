@@ -23,6 +23,9 @@ public class ApplicationService {
         Application application = new Application();
         application.name = request.name();
         application.slug = request.slug();
+        application.senderName = request.senderName();
+        application.senderAddress = request.senderAddress();
+        application.replyTo = request.replyTo();
         return applications.persistAndFlush(application);
     }
 
@@ -41,6 +44,9 @@ public class ApplicationService {
             expected.check(application.version);
             application.name = request.name();
             application.slug = request.slug();
+            application.senderName = request.senderName();
+            application.senderAddress = request.senderAddress();
+            application.replyTo = request.replyTo();
         }).call(applications::flush);
     }
 

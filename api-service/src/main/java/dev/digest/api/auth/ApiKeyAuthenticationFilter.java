@@ -43,20 +43,26 @@ public class ApiKeyAuthenticationFilter {
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
     public Uni<Void> authenticate(ContainerRequestContext request, ResourceInfo resource, HttpServerRequest http) {
         Access access = accessOf(resource);
+        String client = http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
         if (access != null && access.open()) {
-            String client = http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
             return limit(request, RequestClass.OPEN, client);
         }
         String key = bearerKey(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         if (key == null) {
-            return Uni.createFrom().failure(unauthenticated("Send an API key as 'Authorization: Bearer <key>'"));
+            return failedAuthentication(request, client, "Send an API key as 'Authorization: Bearer <key>'");
         }
         if (KeyHashing.sameKey(key, config.adminKey())) {
             return authorize(Caller.administrator(), access).chain(() -> limit(request, RequestClass.ADMIN, "admin"));
         }
         return lookup.find(key).onItem().transformToUni(caller -> caller == null
-                ? Uni.createFrom().failure(unauthenticated("The API key is unknown or revoked"))
+                ? failedAuthentication(request, client, "The API key is unknown or revoked")
                 : authorize(caller, access).chain(() -> limit(request, classOf(access), caller.keyId().toString())));
+    }
+
+    /** A 401, or a 429 once the client address has failed too often: guessing keys is slow. */
+    private Uni<Void> failedAuthentication(ContainerRequestContext request, String client, String detail) {
+        return limit(request, RequestClass.AUTH_FAILURE, client)
+                .chain(() -> Uni.createFrom().failure(unauthenticated(detail)));
     }
 
     /** Counts the request against its bucket; refused past the limit. */

@@ -76,6 +76,14 @@ public interface ApiConfig {
         int open();
 
         /**
+         * Failed authentications (no key, an unknown or revoked key) per client address: past it
+         * the address gets 429 instead of 401, so keys cannot be guessed at speed.
+         */
+        @WithDefault("30")
+        @Min(1)
+        int authFailures();
+
+        /**
          * The period each limit is per. Each is a token bucket: a key may burst up to its limit,
          * and gets its allowance back evenly over the period.
          */

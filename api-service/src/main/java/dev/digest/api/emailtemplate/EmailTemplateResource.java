@@ -81,7 +81,7 @@ public class EmailTemplateResource {
     @POST
     @Path("/{id}/preview")
     public Uni<TemplatePreview> preview(@PathParam("id") UUID id, @Valid TemplatePreviewRequest request) {
-        TemplatePreviewRequest sample = request == null ? new TemplatePreviewRequest(null, null, null, null) : request;
+        TemplatePreviewRequest sample = request == null ? new TemplatePreviewRequest(null, null, null, null, null) : request;
         return previews.template(caller.applicationId(), id, sample);
     }
 

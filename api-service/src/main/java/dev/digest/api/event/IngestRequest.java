@@ -84,10 +84,16 @@ public record IngestRequest(String type, JsonNode payload, OffsetDateTime occurr
         return valid;
     }
 
-    /** The first key or string in the payload that cannot be stored, as {@link TextRules} says. */
+    /**
+     * The first key or string in the payload that cannot be stored, as {@link TextRules} says,
+     * or a number past a double's range (Jackson reads {@code 1e400} as Infinity).
+     */
     private static String textProblem(JsonNode node) {
         if (node.isTextual()) {
             return TextRules.problem(node.textValue());
+        }
+        if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+            return "holds a number beyond the range of a double";
         }
         if (node.isContainerNode()) {
             var fields = node.fields();

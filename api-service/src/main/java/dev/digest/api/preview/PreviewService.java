@@ -12,6 +12,7 @@ import dev.digest.common.content.DigestComposer;
 import dev.digest.common.content.DigestSnapshot;
 import dev.digest.common.content.EventGroup;
 import dev.digest.common.content.RenderedEmail;
+import dev.digest.common.content.TemplateMessages;
 import dev.digest.common.content.UnsubscribeLinks;
 import dev.digest.common.content.Window;
 import dev.digest.common.content.WindowEvent;
@@ -21,6 +22,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,16 +69,17 @@ public class PreviewService {
                     .chain(window -> Uni.combine().all()
                             .unis(content.groups(applicationId, digest.eventTypes(), window, composer.rowsPerType()),
                                     content.unsubscribed(digestId), links.tokens())
-                            .with((groups, unsubscribed, signer) -> {
-                                DigestComposer.Prepared prepared = prepare(digest, window, groups);
-                                RenderedEmail email = render(prepared, to, links.url(signer, digestId, to));
-                                boolean wouldSkip = prepared.eventCount() == 0
-                                        && digest.emptyWindow() == EmptyWindowPolicy.SKIP;
-                                return new DigestPreview(digestId, to, window.start(), window.end(),
-                                        prepared.eventCount(), prepared.badEvents().size(), prepared.badEvents(),
-                                        wouldSkip, unsubscribed.contains(ContentStore.normalizeAddress(to)),
-                                        email.subject(), email.html(), email.text());
-                            }));
+                            .asTuple()
+                            .chain(read -> prepare(digest, window, read.getItem1()).chain(prepared -> render(prepared, to,
+                                    links.url(read.getItem3(), digestId, to)).map(email -> {
+                                        boolean wouldSkip = prepared.eventCount() == 0
+                                                && digest.emptyWindow() == EmptyWindowPolicy.SKIP;
+                                        return new DigestPreview(digestId, to, window.start(), window.end(),
+                                                prepared.eventCount(), prepared.badEvents().size(), prepared.badEvents(),
+                                                wouldSkip, read.getItem2().contains(ContentStore.normalizeAddress(to)),
+                                                email.subject(), email.html(), email.text(), digest.timeZone().getId(),
+                                                email.sender());
+                                    }))));
         });
     }
 
@@ -87,7 +91,7 @@ public class PreviewService {
         }
         List<String> keys = samples.stream().map(TemplatePreviewRequest.SampleEvent::type).distinct().toList();
         return emailTemplates.get(applicationId, templateId).chain(template -> content.eventTypes(applicationId, keys)
-                .map(types -> {
+                .chain(types -> {
                     List<Violation> unknown = new ArrayList<>();
                     for (int i = 0; i < samples.size(); i++) {
                         if (!types.containsKey(samples.get(i).type())) {
@@ -103,11 +107,11 @@ public class PreviewService {
                     DigestSnapshot digest = new DigestSnapshot(Uuid7.next(), applicationId,
                             request.digestName() == null ? "Sample digest" : request.digestName(), request.description(),
                             List.of(), List.of(recipient), EmptyWindowPolicy.SEND, template.subject, template.html,
-                            template.text);
-                    DigestComposer.Prepared prepared = prepare(digest, window, sampleGroups(samples, types, now));
-                    RenderedEmail email = render(prepared, recipient, contentConfig.unsubscribeUrl() + "/preview");
-                    return new TemplatePreview(prepared.eventCount(), prepared.badEvents().size(), prepared.badEvents(),
-                            email.subject(), email.html(), email.text());
+                            template.text, zone(request.timeZone()), null);
+                    return prepare(digest, window, sampleGroups(samples, types, now)).chain(prepared -> render(prepared,
+                            recipient, contentConfig.unsubscribeUrl() + "/preview").map(email -> new TemplatePreview(
+                                    prepared.eventCount(), prepared.badEvents().size(), prepared.badEvents(),
+                                    email.subject(), email.html(), email.text())));
                 }));
     }
 
@@ -138,24 +142,23 @@ public class PreviewService {
                 .orElseThrow(() -> ProblemException.invalid("recipient", "is not one of the digest's recipients"));
     }
 
-    private DigestComposer.Prepared prepare(DigestSnapshot digest, Window window, List<EventGroup> groups) {
-        try {
-            return composer.prepare(digest, window, groups);
-        } catch (TemplateException e) {
-            throw templateError(e);
-        }
+    // Rendering runs a tenant's template: off the event loop, within the render time budget.
+    private Uni<DigestComposer.Prepared> prepare(DigestSnapshot digest, Window window, List<EventGroup> groups) {
+        return composer.prepareAsync(digest, window, groups)
+                .onFailure(TemplateException.class).transform(PreviewService::templateError);
     }
 
-    private static RenderedEmail render(DigestComposer.Prepared prepared, String recipient, String unsubscribeUrl) {
-        try {
-            return prepared.render(recipient, unsubscribeUrl);
-        } catch (TemplateException e) {
-            throw templateError(e);
-        }
+    private Uni<RenderedEmail> render(DigestComposer.Prepared prepared, String recipient, String unsubscribeUrl) {
+        return composer.renderAsync(prepared, recipient, unsubscribeUrl)
+                .onFailure(TemplateException.class).transform(PreviewService::templateError);
     }
 
     /** The run would fail the same way; the preview says why instead. */
-    private static ProblemException templateError(TemplateException e) {
-        return ProblemException.invalid("emailTemplate", "cannot render this digest: " + e.getMessage());
+    private static ProblemException templateError(Throwable e) {
+        return ProblemException.invalid("emailTemplate", "cannot render this digest: " + TemplateMessages.describe(e));
+    }
+
+    private static ZoneId zone(String timeZone) {
+        return timeZone == null ? ZoneOffset.UTC : ZoneId.of(timeZone);
     }
 }

@@ -1,5 +1,6 @@
 package dev.digest.api.preview;
 
+import dev.digest.api.schedule.ValidTimeZone;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -10,12 +11,14 @@ import java.util.Map;
 
 /**
  * Sample data for an email template: a digest name and description, a recipient, and events of
- * the application's types (their line templates apply). Everything is optional.
+ * the application's types (their line templates apply), and the time zone dates are shown in
+ * (default UTC). Everything is optional.
  */
 public record TemplatePreviewRequest(
         @Size(max = 200) String digestName,
         @Size(max = 2000) String description,
         @Email @Size(max = 320) String recipient,
+        @ValidTimeZone String timeZone,
         List<@Valid SampleEvent> events) {
 
     /** One sample event; {@code occurredAt} defaults to now. */

@@ -2,6 +2,10 @@ package dev.digest.api.template;
 
 import dev.digest.api.web.ProblemException;
 import dev.digest.api.web.Violation;
+import dev.digest.common.content.ContentConfig;
+import dev.digest.common.content.TemplateLimitException;
+import dev.digest.common.content.TemplateLimits;
+import dev.digest.common.content.TemplateMessages;
 import dev.digest.common.content.TemplateSandbox;
 import io.quarkus.qute.TemplateException;
 import io.quarkus.qute.Variant;
@@ -14,12 +18,19 @@ import java.util.Map;
 /**
  * Checks user-written templates with the sandbox the worker renders them in, so a broken one,
  * or one reaching for something outside its data ({@code include}, {@code config:},
- * {@code inject:}), is refused when it is saved, not when it is sent.
+ * {@code inject:}), or one nested or chained past the configured limits, is refused when it is
+ * saved, not when it is sent.
  */
 @ApplicationScoped
 public class TemplateSyntax {
 
     private static final Variant TEXT = Variant.forContentType(Variant.TEXT_PLAIN);
+
+    private final TemplateLimits limits;
+
+    public TemplateSyntax(ContentConfig content) {
+        this.limits = TemplateLimits.from(content.limits());
+    }
 
     /** Refuses with a 422 naming each field whose template does not parse, and where. Null fields are skipped. */
     public void requireValid(Map<String, String> templatesByField) {
@@ -47,7 +58,7 @@ public class TemplateSyntax {
 
     private String parseError(String content) {
         try {
-            TemplateSandbox.parse(content, TEXT);
+            TemplateSandbox.parse(content, TEXT, limits);
             return null;
         } catch (TemplateException e) {
             return describe(e);
@@ -55,6 +66,10 @@ public class TemplateSyntax {
     }
 
     private static String describe(TemplateException e) {
+        if (e instanceof TemplateLimitException limit && limit.line() > 0) {
+            return "is not a valid template at line " + limit.line() + ", column " + limit.column() + ": "
+                    + limit.getMessage();
+        }
         String message = e.getMessage() == null ? "does not parse" : e.getMessage();
         // Qute prefixes the template's internal id; the client knows the template by its field.
         int bracket = message.indexOf("] ");
@@ -63,8 +78,9 @@ public class TemplateSyntax {
         }
         if (e.getOrigin() != null) {
             return "is not a valid template at line " + e.getOrigin().getLine()
-                    + ", column " + e.getOrigin().getLineCharacterStart() + ": " + message;
+                    + ", column " + e.getOrigin().getLineCharacterStart() + ": " + TemplateMessages.describe(
+                            new TemplateException(message));
         }
-        return "is not a valid template: " + message;
+        return "is not a valid template: " + TemplateMessages.describe(e);
     }
 }

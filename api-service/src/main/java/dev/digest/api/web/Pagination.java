@@ -16,8 +16,7 @@ public class Pagination {
     public PageRequest of(String cursor, Integer limit) {
         int size = limit == null ? config.defaultLimit() : limit;
         if (size < 1 || size > config.maxLimit()) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "limit is out of range",
-                    java.util.List.of(new Violation("limit", "must be between 1 and " + config.maxLimit())));
+            throw ProblemException.invalid("limit", "must be between 1 and " + config.maxLimit());
         }
         return new PageRequest(Cursor.decode(cursor), size);
     }

@@ -2,6 +2,7 @@ package dev.digest.api.web;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -85,9 +86,13 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unreadableJson(JsonProcessingException e) {
-        // Truncated JSON inside a field is still truncated JSON, not a wrong value.
+        // Truncated JSON inside a field is still truncated JSON, not a wrong value; a body past
+        // the parser's limits (depth, string or number length) or with content after the
+        // document is malformed as a whole.
         boolean truncated = String.valueOf(e.getOriginalMessage()).startsWith("Unexpected end-of-input");
-        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty() && !truncated) {
+        boolean malformed = truncated || causedBy(e, StreamConstraintsException.class)
+                || String.valueOf(e.getOriginalMessage()).startsWith("Trailing token");
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty() && !malformed) {
             String field = jsonPath(mapping.getPath());
             return respond(ProblemType.VALIDATION, "A field has the wrong type or value",
                     List.of(new Violation(field, wrongValueMessage(mapping))));
@@ -147,6 +152,15 @@ public class ProblemMappers {
         }
         LOG.error("Unhandled failure", e);
         return respond(ProblemType.INTERNAL, "The server failed to handle the request; it has been logged", List.of());
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Bean Validation paths look like {@code create.request.recipients[0]}; clients know {@code recipients[0]}. */

@@ -64,9 +64,9 @@ class ApplicationResourceTest {
 
     @Test
     void badListParametersAreRefused() {
-        assertProblem(asAdmin().queryParam("limit", 0).get("/api/v1/applications"), 400, "malformed-request")
+        assertProblem(asAdmin().queryParam("limit", 0).get("/api/v1/applications"), 422, "validation")
                 .body("violations.field", contains("limit"));
-        assertProblem(asAdmin().queryParam("limit", 100000).get("/api/v1/applications"), 400, "malformed-request");
+        assertProblem(asAdmin().queryParam("limit", 100000).get("/api/v1/applications"), 422, "validation");
         assertProblem(asAdmin().queryParam("cursor", "not-a-cursor").get("/api/v1/applications"), 400, "malformed-request")
                 .body("violations.field", contains("cursor"));
     }

@@ -28,7 +28,8 @@ class RateLimitTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("digest.rate-limit.read", "5", "digest.rate-limit.write", "3",
-                    "digest.rate-limit.ingest", "4", "digest.rate-limit.open", "2", "digest.rate-limit.period", "PT1H");
+                    "digest.rate-limit.ingest", "4", "digest.rate-limit.open", "2", "digest.rate-limit.auth-failures", "3",
+                    "digest.rate-limit.period", "PT1H");
         }
     }
 
@@ -99,5 +100,16 @@ class RateLimitTest {
             limited += given().get("/unsubscribe/not-a-token").statusCode() == 429 ? 1 : 0;
         }
         assertTrue(limited >= 2, "at most 2 of 4 got through");
+    }
+
+    @Test
+    void aFloodOfInvalidKeysFromOneAddressGets429() {
+        int limited = 0;
+        for (int i = 0; i < 6; i++) {
+            int status = given().header("Authorization", "Bearer dgk_" + "x".repeat(40) + i).get("/api/v1/digests").statusCode();
+            assertTrue(status == 401 || status == 429, "answered " + status);
+            limited += status == 429 ? 1 : 0;
+        }
+        assertTrue(limited >= 3, "at most 3 of 6 failed authentications were answered 401");
     }
 }

@@ -56,6 +56,7 @@ class BadInputCorpusTest {
     private String otherDigest;
     private String otherTemplate;
     private String otherRun;
+    private String bombTemplate;
 
     /** Called from the test itself: RestAssured knows the test port only once a test runs. */
     void tenants() {
@@ -69,6 +70,8 @@ class BadInputCorpusTest {
         otherTemplate = b.emailTemplate();
         otherDigest = b.digest(otherTemplate);
         otherRun = b.request().post("/api/v1/digests/{id}/runs", otherDigest).then().statusCode(202).extract().path("id");
+        bombTemplate = a.request().body(Map.of("name", "bomb-" + UUID.randomUUID(), "subject", "s", "html", LOOP_BOMB,
+                "text", "t")).post("/api/v1/email-templates").then().statusCode(201).extract().path("id");
         readKey = a.newKey("read");
         ingestKey = a.newKey("ingest");
         io.restassured.path.json.JsonPath revoked = Tenant.asAdmin()
@@ -82,6 +85,19 @@ class BadInputCorpusTest {
 
     /** One hostile request: who sends it, and how. */
     private record Case(String name, java.util.function.Supplier<Response> send) {
+    }
+
+    private static final String LOOP_BOMB = "{#for e in events}{#for a in e.payload.l}{#for b in e.payload.l}"
+            + "{#for c in e.payload.l}x{/for}{/for}{/for}{/for}";
+
+    private static String nested(String open, String close, int depth) {
+        return open.repeat(depth) + "x" + close.repeat(depth);
+    }
+
+    private static List<String> templateBombs() {
+        return List.of(nested("{#if true}", "{/if}", 10_000), nested("{#for x in l}", "{/for}", 10_000),
+                nested("{#let x=1}", "{/let}", 10_000), nested("{#with x}", "{/with}", 10_000),
+                "{a" + " ?: a".repeat(20_000) + "}", "{a" + ".or(a".repeat(3_000) + ")".repeat(3_000) + "}");
     }
 
     private List<Case> cases() {
@@ -225,6 +241,55 @@ class BadInputCorpusTest {
         cases.add(new Case("preview with another application's type", () -> a.request()
                 .body(Map.of("events", List.of(Map.of("type", "secret", "payload", Map.of()))))
                 .post("/api/v1/email-templates/" + template + "/preview")));
+
+        // Template bombs: refused when saved, stopped while rendered.
+        List<Object> numbers = Collections.nCopies(250, 1);
+        cases.add(new Case("preview of a loop bomb", () -> Tenant.as(readKey).body(Map.of("events",
+                List.of(Map.of("type", "order", "payload", Map.of("l", numbers))))).post("/api/v1/email-templates/" + bombTemplate + "/preview")));
+        int bomb = 0;
+        for (String body : templateBombs()) {
+            String name = "bomb " + (++bomb);
+            cases.add(new Case(name + " as html", () -> a.request().body(emailTemplate("s", body)).post("/api/v1/email-templates")));
+            cases.add(new Case(name + " as subject", () -> a.request().body(emailTemplate(body, "h")).post("/api/v1/email-templates")));
+            cases.add(new Case(name + " as a line template", () -> a.request().body(Map.of("key", "bomb", "name", "x",
+                    "lineTemplate", body)).post("/api/v1/event-types")));
+            cases.add(new Case(name + " in a template update", () -> a.request().header("If-Match", "\"0\"")
+                    .body(emailTemplate("s", body)).put("/api/v1/email-templates/" + template)));
+        }
+
+        // Strict JSON, numbers and instants.
+        String good = event("order", "{}");
+        cases.add(new Case("trailing garbage", () -> a.request().body(good + " garbage").post(events)));
+        cases.add(new Case("two documents", () -> a.request().body(good + good).post(events)));
+        cases.add(new Case("trailing garbage on a preview", () -> a.request().body("{} x").post("/api/v1/email-templates/" + template + "/preview")));
+        cases.add(new Case("overlong UTF-8", () -> a.request().body(new byte[] {'{', '"', 't', 'y', 'p', 'e', '"', ':', '"',
+                (byte) 0xC0, (byte) 0xAF, '"', '}'}).post(events)));
+        cases.add(new Case("UTF-8 surrogate", () -> a.request().body(new byte[] {'{', '"', 't', 'y', 'p', 'e', '"', ':', '"',
+                (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'}).post(events)));
+        cases.add(new Case("1e400 in a payload", () -> a.request().body(event("order", "{\"x\": 1e400}")).post(events)));
+        cases.add(new Case("-1e400 in a sample payload", () -> a.request().body("{\"events\": [{\"type\": \"order\", \"payload\": {\"x\": -1e400}}]}")
+                .post("/api/v1/email-templates/" + template + "/preview")));
+        for (String at : List.of("\"1969-12-31T23:59:59Z\"", "\"+10000-01-01T00:00:00Z\"", "\"-0001-01-01T00:00:00Z\"",
+                "1700000000", "1700000000.5", "\"2026-01-01T00:00:00Z\\u0000\"", "\"2026-01-01T00:00:00\"", "\"infinity\"")) {
+            cases.add(new Case("occurredAt " + at, () -> a.request()
+                    .body("{\"type\": \"order\", \"payload\": {}, \"occurredAt\": " + at + "}").post(events)));
+        }
+        cases.add(new Case("sample occurredAt in 1900", () -> a.request().body(Map.of("events", List.of(Map.of("type", "order",
+                "payload", Map.of(), "occurredAt", "1900-01-01T00:00:00Z")))).post("/api/v1/email-templates/" + template + "/preview")));
+        cases.add(new Case("limit 201", () -> a.request().queryParam("limit", "201").get(digests)));
+        cases.add(new Case("JSON 33 deep", () -> a.request()
+                .body("{\"type\": \"order\", \"payload\": " + "[".repeat(32) + "]".repeat(32) + "}").post(events)));
+
+        // Senders that would add a header.
+        for (Map<String, Object> sender : List.of(Map.<String, Object>of("senderAddress", "a@b.c\r\nBcc: x@y.z"),
+                Map.<String, Object>of("senderName", "Shop\r\nBcc: x@y.z"), Map.<String, Object>of("senderName", "A \"B\" <c@d.e>"),
+                Map.<String, Object>of("replyTo", "not an address"), Map.<String, Object>of("replyTo", "a@b.c, evil@x.com"))) {
+            cases.add(new Case("sender " + sender.keySet(), () -> {
+                Map<String, Object> body = new HashMap<>(Map.of("name", "x", "slug", "sender-" + UUID.randomUUID().toString().substring(0, 8)));
+                body.putAll(sender);
+                return Tenant.asAdmin().body(body).post("/api/v1/applications");
+            }));
+        }
 
         // SQL metacharacters where they are not valid values.
         cases.add(new Case("slug with SQL", () -> Tenant.asAdmin()

@@ -41,4 +41,19 @@ class BodyLimitTest {
                 .execute(Tuple.of(UUID.fromString(tenant.applicationId()))).await().indefinitely().iterator().next().getLong(0);
         assertEquals(1, stored);
     }
+
+    @Test
+    void aTransferEncodingOtherThanChunkedIsRefused() throws Exception {
+        Tenant tenant = Tenant.create();
+        String body = "{\"type\": \"x\", \"payload\": {}}";
+        try (java.net.Socket socket = new java.net.Socket("localhost", io.restassured.RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /api/v1/events HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer " + tenant.key() + "\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: gzip\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 400", answer);
+        }
+    }
 }

@@ -10,8 +10,10 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,9 +30,10 @@ public class ContentStore {
 
     private static final String DIGEST = """
             SELECT d.id, d.application_id, d.name, d.description, d.event_types, d.recipients, d.empty_window,
-                   t.subject, t.html_body, t.text_body
+                   d.time_zone, t.subject, t.html_body, t.text_body, a.sender_name, a.sender_address, a.reply_to
             FROM digest_digests d
             JOIN digest_email_templates t ON t.application_id = d.application_id AND t.id = d.email_template_id
+            JOIN digest_applications a ON a.id = d.application_id
             WHERE d.application_id = $1 AND d.id = $2
             """;
 
@@ -129,7 +132,18 @@ public class ContentStore {
         return new DigestSnapshot(row.getUUID("id"), row.getUUID("application_id"), row.getString("name"),
                 row.getString("description"), List.of(row.getArrayOfStrings("event_types")),
                 List.of(row.getArrayOfStrings("recipients")), EmptyWindowPolicy.fromWire(row.getString("empty_window")),
-                row.getString("subject"), row.getString("html_body"), row.getString("text_body"));
+                row.getString("subject"), row.getString("html_body"), row.getString("text_body"),
+                zone(row.getString("time_zone")), new Sender(row.getString("sender_name"),
+                        row.getString("sender_address"), row.getString("reply_to")));
+    }
+
+    /** A zone the api accepted when it was stored, or UTC should the JVM no longer know it. */
+    private static ZoneId zone(String id) {
+        try {
+            return id == null ? ZoneOffset.UTC : ZoneId.of(id);
+        } catch (DateTimeException e) {
+            return ZoneOffset.UTC;
+        }
     }
 
     private static List<EventGroup> toGroups(RowSet<Row> rows) {

@@ -108,6 +108,49 @@ class DigestComposerTest {
         assertThrows(TemplateException.class, () -> prepared.render("a@b.c", "u"));
     }
 
+    private static final String BOMB = "{#for e in events}{#for a in e.payload.l}{#for b in e.payload.l}"
+            + "{#for c in e.payload.l}x{/for}{/for}{/for}{/for}";
+
+    private static List<EventGroup> listOf250() {
+        Map<String, Object> payload = Map.of("l", java.util.Collections.nCopies(250, 1));
+        return List.of(new EventGroup("order", "Orders", "-",  1,
+                List.of(new WindowEvent(UUID.randomUUID(), "order", payload, START, START))));
+    }
+
+    @Test
+    void aLoopBombInTheEmailTemplateFailsItsAsyncRenderWithALimitError() {
+        DigestComposer composer = new DigestComposer(5);
+        Throwable failure = assertThrows(TemplateLimitException.class, () -> composer
+                .prepareAsync(digest(BOMB, "-"), WINDOW, listOf250())
+                .chain(prepared -> composer.renderAsync(prepared, "a@b.c", "u"))
+                .await().atMost(java.time.Duration.ofSeconds(10)));
+        assertTrue(failure.getMessage().contains("loops ran more than"), failure.getMessage());
+    }
+
+    @Test
+    void aLoopBombInALineTemplateCostsOnlyItsEvent() {
+        List<EventGroup> groups = listOf250();
+        EventGroup group = groups.get(0);
+        String line = BOMB.replace("events", "[payload]").replace("e.payload.l", "payload.l")
+                .replace("{#for e in [payload]}", "").replace("x{/for}{/for}{/for}{/for}", "x{/for}{/for}{/for}");
+        DigestComposer.Prepared prepared = new DigestComposer(5).prepareAsync(digest(GROUPS_HTML, GROUPS_TEXT), WINDOW,
+                List.of(new EventGroup(group.type(), group.name(), line, 1, group.first())))
+                .await().atMost(java.time.Duration.ofSeconds(10));
+        assertEquals(1, prepared.badEvents().size());
+        assertTrue(prepared.badEvents().get(0).error().startsWith("loops ran more than"), prepared.badEvents().get(0).error());
+    }
+
+    @Test
+    void templatesSeeTheDigestsTimeZoneAndTheEmailCarriesTheSender() {
+        Sender sender = new Sender("Shop", "news@shop.example", "help@shop.example");
+        DigestSnapshot digest = new DigestSnapshot(UUID.randomUUID(), UUID.randomUUID(), "Shop", null, List.of(),
+                List.of("a@b.c"), EmptyWindowPolicy.SEND, "s", "-", "until {window.end.date} ({digest.timeZone})",
+                java.time.ZoneId.of("Europe/Paris"), sender);
+        RenderedEmail email = new DigestComposer(5).prepare(digest, WINDOW, List.of()).render("a@b.c", "u");
+        assertEquals("until 1 Mar 2026, 10:00 CET (Europe/Paris)", email.text());
+        assertEquals(sender, email.sender());
+    }
+
     static DigestSnapshot digest(String html, String text) {
         return new DigestSnapshot(UUID.randomUUID(), UUID.randomUUID(), "Shop", null, List.of(), List.of("a@b.c"),
                 EmptyWindowPolicy.SEND, "{digest.name}: {eventCount}", html, text);

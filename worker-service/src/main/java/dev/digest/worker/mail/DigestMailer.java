@@ -1,6 +1,7 @@
 package dev.digest.worker.mail;
 
 import dev.digest.common.content.RenderedEmail;
+import dev.digest.common.content.Sender;
 import dev.digest.worker.config.WorkerConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
@@ -51,19 +52,37 @@ public class DigestMailer {
         }
     }
 
-    /** Sends with one-click unsubscribe headers (RFC 8058) pointing at {@code unsubscribeUrl}. */
+    /**
+     * Sends with one-click unsubscribe headers (RFC 8058) pointing at {@code unsubscribeUrl},
+     * from the application's sender where it has one.
+     */
     public Uni<Void> send(String recipient, RenderedEmail email, String messageId, String unsubscribeUrl) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap()
                 .add("Message-ID", messageId)
                 .add("List-Unsubscribe", "<" + unsubscribeUrl + ">")
                 .add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        Sender sender = email.sender();
+        if (sender.replyTo() != null) {
+            headers.add("Reply-To", sender.replyTo());
+        }
         MailMessage message = new MailMessage()
-                .setFrom(from)
+                .setFrom(from(sender))
                 .setTo(List.of(recipient))
                 .setSubject(email.subject())
                 .setText(email.text())
                 .setHtml(email.html())
                 .setHeaders(headers);
         return client.sendMail(message).replaceWithVoid();
+    }
+
+    /**
+     * The application's From, else the configured one. The api stored the name and address
+     * only after checking them (no line breaks, quotes or brackets), so quoting is enough.
+     */
+    String from(Sender sender) {
+        if (sender.address() == null) {
+            return from;
+        }
+        return sender.name() == null ? sender.address() : "\"" + sender.name() + "\" <" + sender.address() + ">";
     }
 }

@@ -1,0 +1,106 @@
+package dev.digest.worker.content;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.digest.worker.config.WorkerConfig;
+import dev.digest.worker.support.RunFixture;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A template bomb among ordinary digests: the bomb's run fails (once, with the reason) while
+ * the others are delivered on time and the worker stays live throughout.
+ */
+@QuarkusTest
+class BoundedRenderingTest {
+
+    private static final Duration ON_TIME = Duration.ofSeconds(20);
+    private static final String BOMB = "{#for e in events}{#for a in e.payload.l}{#for b in e.payload.l}"
+            + "{#for c in e.payload.l}x{/for}{/for}{/for}{/for}";
+    private static GreenMail smtp;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    RedisDataSource redis;
+
+    @Inject
+    WorkerConfig config;
+
+    @BeforeAll
+    static void startSmtp() {
+        smtp = new GreenMail(ServerSetupTest.SMTP);
+        smtp.start();
+    }
+
+    @AfterAll
+    static void stopSmtp() {
+        smtp.stop();
+    }
+
+    @Test
+    void aBombRunFailsWhileTenNormalRunsSucceedOnTimeAndTheWorkerStaysLive() throws InterruptedException {
+        RunFixture bomb = RunFixture.create(pool, redis, config.stream(), 1).template("bomb", BOMB, "-")
+                .eventType("order", "Orders", "{payload.n}");
+        bomb.event("order", "{\"n\": 1, \"l\": " + Collections.nCopies(250, 7) + "}");
+        List<RunFixture> normal = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            RunFixture fixture = RunFixture.create(pool, redis, config.stream(), 1)
+                    .template("{digest.name}", "<p>{eventCount}</p>", "{eventCount} events")
+                    .eventType("order", "Orders", "{payload.n}");
+            fixture.event("order", "{\"n\": " + i + ", \"l\": []}");
+            normal.add(fixture);
+        }
+
+        UUID bombRun = bomb.queuedRun();
+        List<UUID> runs = new ArrayList<>();
+        bomb.publish(bombRun);
+        for (RunFixture fixture : normal) {
+            UUID run = fixture.queuedRun();
+            fixture.publish(run);
+            runs.add(run);
+        }
+
+        // Polled with a bound (as RunFixture.awaitStatus does): liveness is checked on every round.
+        long deadline = System.nanoTime() + ON_TIME.toNanos();
+        while (!allDone(bomb, bombRun, normal, runs)) {
+            given().get("/q/health/live").then().statusCode(200);
+            assertTrue(System.nanoTime() < deadline, "runs not finished within " + ON_TIME);
+            Thread.sleep(200);
+        }
+
+        Row failed = bomb.run(bombRun);
+        assertEquals("failed", failed.getString("status"));
+        assertEquals(1, failed.getInteger("attempts"), "a limit is not retried");
+        String error = failed.getString("error");
+        assertTrue(error.contains("loops ran more than"), error);
+        assertTrue(!error.contains("java.") && !error.contains("Exception"), error);
+        given().get("/q/health/live").then().statusCode(200);
+    }
+
+    private static boolean allDone(RunFixture bomb, UUID bombRun, List<RunFixture> normal, List<UUID> runs) {
+        for (int i = 0; i < runs.size(); i++) {
+            if (!"succeeded".equals(normal.get(i).run(runs.get(i)).getString("status"))) {
+                return false;
+            }
+        }
+        String status = bomb.run(bombRun).getString("status");
+        return !"queued".equals(status) && !"running".equals(status);
+    }
+}
