@@ -9,7 +9,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,10 +39,9 @@ public class RecipientSender {
     }
 
     /** True when the recipient has the email (now or from an earlier attempt). */
-    public Uni<Boolean> send(ClaimedRun run, String recipient, String unsubscribeUrl, Supplier<RenderedEmail> render) {
+    public Uni<Boolean> send(ClaimedRun run, String recipient, String unsubscribeUrl, Uni<RenderedEmail> rendered) {
         String messageId = mailer.messageId(run.id(), recipient);
-        RenderedEmail email = render.get();
-        return logs.begin(run.applicationId(), run.id(), recipient, email.subject()).chain(toSend -> {
+        return rendered.chain(email -> logs.begin(run.applicationId(), run.id(), recipient, email.subject()).chain(toSend -> {
             if (!toSend) {
                 return Uni.createFrom().item(true);
             }
@@ -54,7 +52,7 @@ public class RecipientSender {
                         return logs.failed(run.id(), recipient, failure.getMessage()).replaceWith(false);
                     })
                     .chain(sent -> sent ? recordSent(run, recipient, messageId) : Uni.createFrom().item(false));
-        });
+        }));
     }
 
     /** An unsubscribed recipient: logged as skipped, and done as far as the run is concerned. */

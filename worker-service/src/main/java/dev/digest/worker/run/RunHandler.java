@@ -6,6 +6,7 @@ import dev.digest.common.content.DigestComposer;
 import dev.digest.common.content.DigestSnapshot;
 import dev.digest.common.content.EventGroup;
 import dev.digest.common.content.RenderedEmail;
+import dev.digest.common.content.TemplateMessages;
 import dev.digest.common.content.UnsubscribeLinks;
 import dev.digest.common.content.UnsubscribeTokens;
 import dev.digest.common.content.Window;
@@ -106,24 +107,30 @@ public class RunHandler {
             UnsubscribeTokens signer) {
     }
 
+    /**
+     * Renders (on a worker thread, within the template limits) and sends. A template that cannot
+     * render, or goes past a limit, fails the run for good: another attempt would fail the same way.
+     */
     private Uni<Outcome> deliver(ClaimedRun run, Delivery delivery) {
-        DigestComposer.Prepared prepared;
         List<String> recipients = run.trigger() == RunTrigger.TEST
                 ? List.of(run.testRecipient()) : delivery.digest().recipients();
-        RenderedEmail first;
-        try {
-            prepared = composer.prepare(delivery.digest(), delivery.window(), delivery.groups());
-            if (prepared.eventCount() == 0 && delivery.digest().emptyWindow() == EmptyWindowPolicy.SKIP
-                    && run.trigger() != RunTrigger.TEST) {
-                return finish(run, RunStatus.SKIPPED, 0, null, prepared.badEvents(), Outcome.SKIPPED);
-            }
-            // One render before anything is sent: a template that cannot render fails the run
-            // without a partial delivery. Recipients differ only in their address and link.
-            first = prepared.render(recipients.get(0), unsubscribeUrl(delivery, recipients.get(0)));
-        } catch (TemplateException e) {
-            return finish(run, RunStatus.FAILED, 0, "template error: " + e.getMessage(), List.of(), Outcome.FAILED);
-        }
-        int eventCount = (int) prepared.eventCount();
+        return composer.prepareAsync(delivery.digest(), delivery.window(), delivery.groups())
+                .chain(prepared -> {
+                    if (prepared.eventCount() == 0 && delivery.digest().emptyWindow() == EmptyWindowPolicy.SKIP
+                            && run.trigger() != RunTrigger.TEST) {
+                        return finish(run, RunStatus.SKIPPED, 0, null, prepared.badEvents(), Outcome.SKIPPED);
+                    }
+                    // One render before anything is sent: a template that cannot render fails the
+                    // run without a partial delivery. Recipients differ only in address and link.
+                    return composer.renderAsync(prepared, recipients.get(0), unsubscribeUrl(delivery, recipients.get(0)))
+                            .chain(first -> sendAll(run, delivery, prepared, recipients, first));
+                })
+                .onFailure(TemplateException.class).recoverWithUni(failure -> finish(run, RunStatus.FAILED, 0,
+                        "template error: " + TemplateMessages.describe(failure), List.of(), Outcome.FAILED));
+    }
+
+    private Uni<Outcome> sendAll(ClaimedRun run, Delivery delivery, DigestComposer.Prepared prepared,
+            List<String> recipients, RenderedEmail first) {
         return Multi.createFrom().range(0, recipients.size())
                 .onItem().transformToUniAndConcatenate(i -> {
                     String recipient = recipients.get(i);
@@ -131,15 +138,15 @@ public class RunHandler {
                         return sender.skip(run, recipient);
                     }
                     String link = unsubscribeUrl(delivery, recipient);
-                    return sender.send(run, recipient, link,
-                            i == 0 ? () -> first : () -> prepared.render(recipient, link));
+                    return sender.send(run, recipient, link, i == 0 ? Uni.createFrom().item(first)
+                            : composer.renderAsync(prepared, recipient, link));
                 })
                 .collect().asList()
                 .chain(results -> {
                     long failed = results.stream().filter(sent -> !sent).count();
                     if (failed == 0) {
-                        return finish(run, RunStatus.SUCCEEDED, eventCount, null, prepared.badEvents(),
-                                Outcome.SUCCEEDED);
+                        return finish(run, RunStatus.SUCCEEDED, (int) prepared.eventCount(), null,
+                                prepared.badEvents(), Outcome.SUCCEEDED);
                     }
                     return retryOrDie(run, failed + " of " + recipients.size() + " emails failed");
                 });
