@@ -64,6 +64,22 @@ final class Api {
         return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** POSTs a JSON body and returns the response whatever its status. */
+    HttpResponse<String> send(String path, Object body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uris.apply(path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The id in a JSON answer. */
+    static String id(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body()).get("id").asText();
+    }
+
     /** POSTs a JSON body and returns the parsed answer; any status but the expected one fails. */
     JsonNode post(String path, Object body, int expectedStatus) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(uris.apply(path))

@@ -176,8 +176,8 @@ final class Stack implements AutoCloseable {
     }
 
     <T> List<T> query(String sql, List<String> runs, Row<T> row) {
-        try (PreparedStatement statement = db.prepareStatement(sql)) {
-            Array ids = db.createArrayOf("uuid", runs.toArray());
+        try (PreparedStatement statement = connection().prepareStatement(sql)) {
+            Array ids = statement.getConnection().createArrayOf("uuid", runs.toArray());
             statement.setArray(1, ids);
             List<T> result = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery()) {
@@ -189,6 +189,17 @@ final class Stack implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The test's own connection, opened again after the server was restarted under it. */
+    private Connection connection() throws SQLException {
+        if (db == null || !db.isValid(2)) {
+            if (db != null) {
+                db.close();
+            }
+            db = DriverManager.getConnection("jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + database, "postgres", "");
+        }
+        return db;
     }
 
     /** Reads one row of a result. */
