@@ -50,6 +50,10 @@ public class Digest extends TenantEntity {
     @Column(name = "next_run_at")
     public Instant nextRunAt;
 
+    /** Why an enabled digest has no next run; null otherwise. Also written by the dispatcher. */
+    @Column(name = "schedule_error")
+    public String scheduleError;
+
     /** Written by the dispatcher and the worker, never by this entity. */
     @Column(name = "last_run_at", insertable = false, updatable = false)
     public Instant lastRunAt;

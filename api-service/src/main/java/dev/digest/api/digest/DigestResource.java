@@ -9,7 +9,6 @@ import dev.digest.api.preview.PreviewService;
 import dev.digest.api.run.RunLauncher;
 import dev.digest.api.run.RunResource;
 import dev.digest.api.run.TestRunRequest;
-import dev.digest.api.schedule.CronSchedule;
 import dev.digest.api.schedule.ScheduleResponse;
 import dev.digest.api.web.ExpectedVersion;
 import dev.digest.api.web.Page;
@@ -33,7 +32,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
-import java.time.ZoneId;
 import java.util.UUID;
 
 /** The caller's digests, and requests to run one now or as a test. */
@@ -108,7 +106,7 @@ public class DigestResource {
         }
         int instants = n;
         return service.get(caller.applicationId(), id).map(d -> ScheduleResponse.of(d.cron, d.timeZone, d.enabled,
-                d.nextRunAt, CronSchedule.next(d.cron, ZoneId.of(d.timeZone), clock.instant(), instants)));
+                d.nextRunAt, d.scheduleError, clock.instant(), instants));
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.digest.api.config.ApiConfig;
 import dev.digest.api.digesttemplate.DigestTemplate;
 import dev.digest.api.digesttemplate.DigestTemplateRepository;
 import dev.digest.api.schedule.CronSchedule;
+import dev.digest.api.schedule.InvalidCronException;
 import dev.digest.api.web.ExpectedVersion;
 import dev.digest.api.web.LikePattern;
 import dev.digest.api.web.Page;
@@ -13,6 +14,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
@@ -98,6 +100,20 @@ public class DigestService {
     }
 
     /**
+     * The first instant of a schedule being saved. One that never fires again (its year field has
+     * passed), or that was stored before its form was refused (a template's), is refused here
+     * rather than saved as a digest that silently never runs.
+     */
+    private Instant nextRunAt(DigestDraft draft) {
+        try {
+            return CronSchedule.nextAfter(draft.cron(), ZoneId.of(draft.timeZone()), clock.instant())
+                    .orElseThrow(() -> ProblemException.invalid("cron", "has no fire instant after now"));
+        } catch (InvalidCronException e) {
+            throw ProblemException.invalid("cron", "is not a supported Quartz cron expression: " + e.getMessage());
+        }
+    }
+
+    /**
      * Copies the draft. A new or changed schedule (cron, zone, enabling) applies from its next
      * instant after now; an unchanged one keeps its next run, so an edit made while a run is
      * overdue does not lose that run.
@@ -116,9 +132,8 @@ public class DigestService {
         digest.emptyWindow = draft.emptyWindow();
         digest.missedRuns = draft.missedRuns();
         if (rescheduled) {
-            digest.nextRunAt = draft.enabled()
-                    ? CronSchedule.nextAfter(draft.cron(), ZoneId.of(draft.timeZone()), clock.instant()).orElse(null)
-                    : null;
+            digest.nextRunAt = draft.enabled() ? nextRunAt(draft) : null;
+            digest.scheduleError = null;
         }
     }
 }

@@ -1,14 +1,10 @@
 package dev.digest.api.schedule;
 
-import com.cronutils.model.CronType;
-import com.cronutils.model.definition.CronDefinitionBuilder;
-import com.cronutils.model.time.ExecutionTime;
-import com.cronutils.parser.CronParser;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
+import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Quartz cron expressions, parsed as quarkus-scheduler parses them, and their fire instants
- * in a time zone, with daylight saving handled by rule rather than by library accident:
+ * Quartz cron expressions (see {@link QuartzCron}) and their fire instants in a time zone, with daylight saving handled by rule rather than by library accident:
  *
  * <ul>
  * <li>the cron is matched against local wall-clock time, as a person reading it means it;
@@ -29,9 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CronSchedule {
 
-    private static final CronParser PARSER = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
     // Parsing dominates the dispatcher's CPU time when every digest is parsed on every due instant.
-    private static final Map<String, ExecutionTime> CACHE = new ConcurrentHashMap<>();
+    private static final Map<String, QuartzCron> CACHE = new ConcurrentHashMap<>();
     private static final int CACHE_LIMIT = 10_000;
     // No Quartz cron needs more candidates than this to move past one instant; it bounds the
     // search for expressions that never fire again (a past year).
@@ -40,35 +34,47 @@ public final class CronSchedule {
     private CronSchedule() {
     }
 
-    /** Why {@code expression} is not a valid Quartz cron, or empty when it is. */
+    // Every valid expression fires at least once after this; one that does not can never fire.
+    private static final LocalDateTime EPOCH = LocalDateTime.of(1970, 1, 1, 0, 0);
+
+    /**
+     * Why {@code expression} is refused, naming the field and construct, or empty when it is a
+     * Quartz cron this class evaluates (and that fires at all).
+     */
     public static Optional<String> problemWith(String expression) {
         try {
-            PARSER.parse(expression).validate();
+            if (cron(expression).nextAfter(EPOCH).isEmpty()) {
+                return Optional.of("never fires: no date matches its day-of-month, month and year fields");
+            }
             return Optional.empty();
-        } catch (IllegalArgumentException e) {
-            return Optional.of("is not a valid Quartz cron expression (seconds minutes hours day-of-month month"
+        } catch (InvalidCronException e) {
+            return Optional.of("is not a supported Quartz cron expression (seconds minutes hours day-of-month month"
                     + " day-of-week [year]): " + e.getMessage());
         }
     }
 
     /** The first fire instant strictly after {@code after}, in {@code zone}; empty if it never fires again. */
     public static Optional<Instant> nextAfter(String expression, ZoneId zone, Instant after) {
-        ExecutionTime execution = executionTime(expression);
+        QuartzCron cron = cron(expression);
         ZoneRules rules = zone.getRules();
         // Cron fields are wall-clock fields: search in local time (as if in a zone without
         // daylight saving), then place each candidate on the time line by the rules above.
         LocalDateTime cursor = LocalDateTime.ofInstant(after, zone);
         for (int i = 0; i < MAX_CANDIDATES; i++) {
-            Optional<ZonedDateTime> candidate = execution.nextExecution(cursor.atZone(ZoneOffset.UTC));
+            Optional<LocalDateTime> candidate = cron.nextAfter(cursor);
             if (candidate.isEmpty()) {
                 return Optional.empty();
             }
-            LocalDateTime local = candidate.get().toLocalDateTime();
+            LocalDateTime local = candidate.get();
             Instant instant = instantOf(local, rules);
             if (instant.isAfter(after)) {
                 return Optional.of(instant);
             }
-            cursor = local;
+            // Only a repeated local time can land at or before {@code after}: its first occurrence
+            // has passed, and so has every other one of that overlap; jump past the overlap at once.
+            ZoneOffsetTransition overlap = rules.getTransition(local);
+            cursor = overlap != null && overlap.isOverlap() && overlap.getDateTimeBefore().isAfter(local)
+                    ? overlap.getDateTimeBefore().minusSeconds(1) : local;
         }
         return Optional.empty();
     }
@@ -104,15 +110,15 @@ public final class CronSchedule {
         return first;
     }
 
-    private static ExecutionTime executionTime(String expression) {
-        ExecutionTime cached = CACHE.get(expression);
+    private static QuartzCron cron(String expression) {
+        QuartzCron cached = CACHE.get(expression);
         if (cached != null) {
             return cached;
         }
         if (CACHE.size() >= CACHE_LIMIT) {
             CACHE.clear();
         }
-        ExecutionTime parsed = ExecutionTime.forCron(PARSER.parse(expression));
+        QuartzCron parsed = QuartzCron.parse(expression);
         CACHE.put(expression, parsed);
         return parsed;
     }

@@ -54,8 +54,10 @@ public class Dispatcher {
 
     private static final String ADVANCE = """
             UPDATE digest_digests d
-            SET next_run_at = a.next_run_at, last_run_at = COALESCE(a.last_run_at, d.last_run_at)
-            FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS a(id, next_run_at, last_run_at)
+            SET next_run_at = a.next_run_at, last_run_at = COALESCE(a.last_run_at, d.last_run_at),
+                schedule_error = a.schedule_error
+            FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::text[])
+                AS a(id, next_run_at, last_run_at, schedule_error)
             WHERE d.id = a.id
             """;
 
@@ -69,6 +71,7 @@ public class Dispatcher {
     private final Timer databaseTime;
     private final Counter runsCreated;
     private final Counter instantsMissed;
+    private final Counter schedulesStopped;
     private final DistributionSummary lag;
 
     public Dispatcher(Pool pool, RunLedger ledger, RunPublisher publisher, ApiConfig config, Clock clock,
@@ -88,6 +91,9 @@ public class Dispatcher {
                 .register(registry);
         this.instantsMissed = Counter.builder("digest.dispatch.missed")
                 .description("Due instants coalesced into a later run or dropped by the skip policy")
+                .register(registry);
+        this.schedulesStopped = Counter.builder("digest.schedule.stopped")
+                .description("Digests stopped because their cron has no next instant (see the digest's scheduleError)")
                 .register(registry);
         this.lag = DistributionSummary.builder("digest.dispatch.lag").baseUnit("seconds")
                 .description("From a run's scheduled instant to its job being on the stream")
@@ -146,6 +152,7 @@ public class Dispatcher {
             UUID[] advanced = new UUID[rows.size()];
             OffsetDateTime[] nextRunAt = new OffsetDateTime[rows.size()];
             OffsetDateTime[] lastRunAt = new OffsetDateTime[rows.size()];
+            String[] scheduleErrors = new String[rows.size()];
             int missed = 0;
             int i = 0;
             for (Row row : rows) {
@@ -153,6 +160,7 @@ public class Dispatcher {
                 DispatchPlan plan = plan(row, now);
                 advanced[i] = digestId;
                 nextRunAt[i] = plan.next() == null ? null : plan.next().atOffset(ZoneOffset.UTC);
+                scheduleErrors[i] = plan.scheduleError();
                 missed += plan.missed();
                 if (plan.scheduledFor() != null) {
                     OffsetDateTime at = plan.scheduledFor().atOffset(ZoneOffset.UTC);
@@ -166,23 +174,37 @@ public class Dispatcher {
             int missedInBatch = missed;
             Uni<List<ScheduledRun>> inserted = ledger.createScheduled(connection, planned, publishGrace);
             return inserted.chain(created -> (claimed == 0 ? Uni.createFrom().voidItem()
-                    : connection.preparedQuery(ADVANCE).execute(Tuple.of(advanced, nextRunAt, lastRunAt)).replaceWithVoid())
+                    : connection.preparedQuery(ADVANCE).execute(Tuple.of(advanced, nextRunAt, lastRunAt, scheduleErrors))
+                            .replaceWithVoid())
                     .map(ignored -> new BatchResult(claimed, created, missedInBatch)));
         });
     }
 
-    /** The digest's plan; a schedule that cannot be evaluated any more parks the digest (no next run) rather than stall the batch. */
+    /**
+     * The digest's plan. A schedule with no next instant (ran out, or cannot be evaluated any
+     * more) stops the digest rather than stall the batch, visibly: the reason is stored on the
+     * digest, counted and logged.
+     */
     private DispatchPlan plan(Row row, Instant now) {
         String cron = row.getString("cron");
+        DispatchPlan plan;
         try {
-            return DispatchPlan.of(cron, ZoneId.of(row.getString("time_zone")),
+            plan = DispatchPlan.of(cron, ZoneId.of(row.getString("time_zone")),
                     row.getOffsetDateTime("next_run_at").toInstant(),
                     MissedRunPolicy.fromWire(row.getString("missed_runs")), now, config.misfireGrace());
+        } catch (InvalidCronException e) {
+            plan = DispatchPlan.stopped("the cron cannot be evaluated: " + e.getMessage());
         } catch (RuntimeException e) {
-            LOG.errorf("Digest %s: schedule %s in %s cannot be evaluated (%s); it will not run until it is changed",
-                    row.getUUID("id"), cron, row.getString("time_zone"), e.toString());
-            return new DispatchPlan(null, null, 0);
+            plan = DispatchPlan.stopped("the schedule cannot be evaluated in its time zone");
+            LOG.errorf("Digest %s: evaluating %s in %s failed: %s", row.getUUID("id"), cron, row.getString("time_zone"),
+                    e.toString());
         }
+        if (plan.scheduleError() != null) {
+            schedulesStopped.increment();
+            LOG.warnf("Digest %s stopped: %s (cron %s in %s); it will not run until its schedule is changed",
+                    row.getUUID("id"), plan.scheduleError(), cron, row.getString("time_zone"));
+        }
+        return plan;
     }
 
     /** A scheduled run just created: never claimed, on its first attempt. */

@@ -9,7 +9,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** A Quartz cron expression that quarkus-scheduler accepts. Null is valid; pair with {@code @NotNull}. */
+/** A Quartz cron expression Digest can evaluate (see {@link QuartzCron}). Null is valid; pair with {@code @NotNull}. */
 @Constraint(validatedBy = ValidCron.Validator.class)
 @Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)

@@ -65,6 +65,37 @@ class DigestResourceTest {
     }
 
     @Test
+    void everyDayOfMonthSpecialIsAcceptedAndScheduled() {
+        Tenant tenant = Tenant.create();
+        String template = tenant.emailTemplate();
+        for (String cron : List.of("0 0 0 31W * ?", "0 0 0 31W 2-4 ?", "0 0 0 30W * ?", "0 15 10 1,L * ?",
+                "0 15 10 2W,16 * ?", "0 0 0 1W,15,LW * ?", "0 0 0 L-5W * ?", "0 0 0 L-1W,L-1 * ?")) {
+            Map<String, Object> body = tenant.digestBody(template);
+            body.put("cron", cron);
+            tenant.request().body(body).post("/api/v1/digests").then().statusCode(201)
+                    .body("nextRunAt", notNullValue()).body("scheduleState", equalTo("scheduled"))
+                    .body("scheduleError", nullValue());
+        }
+    }
+
+    @Test
+    void aCronFormThatCannotBeEvaluatedIsRefusedNamingTheConstruct() {
+        Tenant tenant = Tenant.create();
+        Map<String, Object> body = tenant.digestBody(tenant.emailTemplate());
+        Map<String, String> cases = Map.of(
+                "0 0 8 ? * 2#1,4", "day-of-week '2#1,4': '#' cannot be combined",
+                "0 0 8 ? * MON-FRI/2", "a step after a name",
+                "0 0 8 1-5W * ?", "'W' applies to a single day",
+                "0 0 8 30 2 ?", "never fires",
+                "0 0 8 1 1 ? 2020", "has no fire instant after now");
+        cases.forEach((cron, construct) -> {
+            body.put("cron", cron);
+            assertInvalidField(tenant.request().body(body).post("/api/v1/digests"), "cron")
+                    .body("violations.message", hasItem(containsString(construct)));
+        });
+    }
+
+    @Test
     void eachInvalidFieldIsNamed() {
         Tenant tenant = Tenant.create();
         String template = tenant.emailTemplate();

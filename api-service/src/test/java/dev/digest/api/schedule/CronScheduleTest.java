@@ -137,6 +137,15 @@ class CronScheduleTest {
     }
 
     @Test
+    void anEverySecondCronWaitsOutTheRestOfTheRepeatedHour() {
+        // 02:10 CET, the second pass: every 02:xx:yy fired in CEST, the next is 03:00:00 CET.
+        Instant secondPass = ZonedDateTime.ofStrict(LocalDate.parse("2026-10-25").atTime(LocalTime.of(2, 10)),
+                java.time.ZoneOffset.ofHours(1), PARIS).toInstant();
+        assertEquals(Optional.of(Instant.parse("2026-10-25T02:00:00Z")),
+                CronSchedule.nextAfter("* * * * * ?", PARIS, secondPass));
+    }
+
+    @Test
     void aCronThatNeverFiresAgainHasNoNextInstant() {
         assertEquals(Optional.empty(), CronSchedule.nextAfter("0 0 8 1 1 ? 2020", PARIS, Instant.parse("2026-01-01T00:00:00Z")));
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.digest.api.config.ApiConfig;
 import dev.digest.api.support.Tenant;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.test.junit.QuarkusTest;
@@ -45,6 +46,9 @@ class DispatcherTest {
 
     @Inject
     ApiConfig config;
+
+    @Inject
+    MeterRegistry registry;
 
     /** Inserts {@code count} enabled digests of the tenant directly, due at {@code nextRunAt}; returns their ids. */
     private List<UUID> digests(Tenant tenant, int count, String cron, String zone, String missedRuns, Instant nextRunAt) {
@@ -227,5 +231,47 @@ class DispatcherTest {
                 .await().indefinitely();
         dispatcher.dispatch(Instant.parse("2026-06-04T08:00:00Z")).await().indefinitely();
         assertEquals(List.of(), scheduledRuns(digest));
+    }
+
+    private String scheduleError(UUID digest) {
+        return pool.preparedQuery("SELECT schedule_error FROM digest_digests WHERE id = $1").execute(Tuple.of(digest))
+                .await().indefinitely().iterator().next().getString("schedule_error");
+    }
+
+    @Test
+    void aCronWhoseYearsRunOutStopsTheDigestVisibly() {
+        Tenant tenant = Tenant.create();
+        UUID digest = digests(tenant, 1, "0 0 8 1 6 ? 2026", "UTC", "coalesce", Instant.parse("2026-06-01T08:00:00Z"))
+                .get(0);
+        double stopped = registry.counter("digest.schedule.stopped").count();
+
+        dispatcher.dispatch(Instant.parse("2026-06-01T08:00:05Z")).await().indefinitely();
+
+        assertEquals(List.of(Instant.parse("2026-06-01T08:00:00Z")), scheduledRuns(digest), "its last instant runs");
+        assertNull(instant(digestRow(digest), "next_run_at"));
+        assertTrue(scheduleError(digest).contains("no fire instant"), scheduleError(digest));
+        assertTrue(registry.counter("digest.schedule.stopped").count() >= stopped + 1);
+        tenant.request().get("/api/v1/digests/{id}", digest.toString()).then().statusCode(200)
+                .body("scheduleState", org.hamcrest.Matchers.equalTo("stopped"))
+                .body("scheduleError", org.hamcrest.Matchers.containsString("no fire instant"))
+                .body("nextRunAt", org.hamcrest.Matchers.nullValue());
+    }
+
+    @Test
+    void aStoredCronThatIsNoLongerSupportedStopsTheDigestInsteadOfFailing() {
+        Tenant tenant = Tenant.create();
+        // Saved before '#' in a list was refused; Quartz would fire it on first Mondays only.
+        UUID digest = digests(tenant, 1, "0 0 8 ? * 2#1,4", "UTC", "coalesce", Instant.parse("2026-06-01T08:00:00Z"))
+                .get(0);
+
+        dispatcher.dispatch(Instant.parse("2026-06-01T08:00:05Z")).await().indefinitely();
+
+        assertEquals(List.of(), scheduledRuns(digest));
+        assertNull(instant(digestRow(digest), "next_run_at"));
+        assertTrue(scheduleError(digest).contains("day-of-week '2#1,4'"), scheduleError(digest));
+        tenant.request().get("/api/v1/digests/{id}/schedule?count=2", digest.toString()).then().statusCode(200)
+                .body("scheduleState", org.hamcrest.Matchers.equalTo("stopped"))
+                .body("scheduleError", org.hamcrest.Matchers.containsString("day-of-week"))
+                .body("instants", org.hamcrest.Matchers.hasSize(0));
     }
 }

@@ -49,6 +49,24 @@ class ScheduleEndpointTest {
     }
 
     @Test
+    void nearestWeekdayToADaySomeMonthsLackSkipsThoseMonths() {
+        Tenant tenant = Tenant.create();
+        Map<String, Object> body = tenant.digestBody(tenant.emailTemplate());
+        body.put("cron", "0 0 0 31W * ?");
+        body.put("timeZone", "UTC");
+        String digest = tenant.request().body(body).post("/api/v1/digests").then().statusCode(201).extract().path("id");
+
+        List<String> utc = tenant.request().get("/api/v1/digests/{id}/schedule?count=12", digest).then()
+                .statusCode(200).body("scheduleState", equalTo("scheduled")).extract().path("instants.at");
+        assertEquals(12, utc.size());
+        for (String at : utc) {
+            java.time.LocalDate date = Instant.parse(at).atZone(java.time.ZoneOffset.UTC).toLocalDate();
+            assertTrue(date.getDayOfWeek().getValue() <= 5, at + " is a weekday");
+            assertTrue(date.getDayOfMonth() >= 29 && date.lengthOfMonth() == 31, at + " is near the 31st of a long month");
+        }
+    }
+
+    @Test
     void countIsBounded() {
         Tenant tenant = Tenant.create();
         String digest = tenant.digest(tenant.emailTemplate());
