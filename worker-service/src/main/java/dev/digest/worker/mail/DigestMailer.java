@@ -8,6 +8,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.ext.mail.MailMessage;
 import io.vertx.mutiny.ext.mail.MailClient;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 
 /**
  * Sends one digest email over SMTP, with a Message-ID derived from (run, recipient).
@@ -54,8 +56,13 @@ public class DigestMailer {
 
     /**
      * Sends with one-click unsubscribe headers (RFC 8058) pointing at {@code unsubscribeUrl},
-     * from the application's sender where it has one.
+     * from the application's sender where it has one. Fails with a {@link SmtpFailure}. When
+     * half of ten sends or more failed for want of the server, the circuit opens: sends fail at
+     * once for 30 s (then one is tried), and the worker takes no jobs meanwhile.
      */
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = SmtpCircuit.DELAY_SECONDS * 1000,
+            failOn = SmtpFailure.Unavailable.class)
+    @CircuitBreakerName(SmtpCircuit.NAME)
     public Uni<Void> send(String recipient, RenderedEmail email, String messageId, String unsubscribeUrl) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap()
                 .add("Message-ID", messageId)
@@ -72,7 +79,7 @@ public class DigestMailer {
                 .setText(email.text())
                 .setHtml(email.html())
                 .setHeaders(headers);
-        return client.sendMail(message).replaceWithVoid();
+        return client.sendMail(message).replaceWithVoid().onFailure().transform(SmtpFailure::of);
     }
 
     /**

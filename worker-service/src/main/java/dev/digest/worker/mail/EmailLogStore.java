@@ -22,6 +22,7 @@ public class EmailLogStore {
                 SET status = 'sending', subject = EXCLUDED.subject, error = NULL,
                     attempts = digest_email_logs.attempts + 1, updated_at = now()
                 WHERE digest_email_logs.status IN ('sending', 'failed')
+                  AND NOT digest_email_logs.error LIKE 'refused: %' IS TRUE
             RETURNING id
             """;
 
@@ -66,6 +67,14 @@ public class EmailLogStore {
 
     public Uni<Void> sent(UUID runId, String recipient, String messageId) {
         return pool.preparedQuery(SENT).execute(Tuple.of(runId, recipient, messageId)).replaceWithVoid();
+    }
+
+    /**
+     * The server refused the recipient for good (5xx): logged failed with the reply, and not
+     * tried again by later attempts of the run.
+     */
+    public Uni<Void> refused(UUID runId, String recipient, String reply) {
+        return failed(runId, recipient, "refused: " + reply);
     }
 
     public Uni<Void> failed(UUID runId, String recipient, String error) {

@@ -1,78 +1,72 @@
 package dev.digest.worker.mail;
 
 import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.health.api.HealthGroup;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.core.net.NetClient;
-import io.vertx.mutiny.core.net.NetSocket;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import java.time.Duration;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness includes the SMTP server: a worker that cannot reach it would take jobs only to
- * retry them. The check opens a connection to the configured server, waits for its 220
- * greeting (or, with implicit TLS, for the handshake), says QUIT and closes.
+ * The SMTP server in health, two ways. In readiness it is reported but never makes the worker
+ * unready ({@code state} says {@code up} or {@code down}): an SMTP outage is every worker's at
+ * once, and marking them all unready would only stall rolling updates while sending is paused
+ * anyway. {@code /q/health/group/smtp} is DOWN while the server does not take mail or the
+ * circuit is open, for alerts and dashboards.
  */
-@Readiness
-@ApplicationScoped
-public class SmtpHealthCheck implements AsyncHealthCheck {
+public final class SmtpHealthCheck {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(3);
-
-    private final NetClient client;
-    private final String host;
-    private final int port;
-    private final boolean tls;
-
-    @Inject
-    public SmtpHealthCheck(Vertx vertx,
-            @ConfigProperty(name = "quarkus.mailer.host", defaultValue = "localhost") String host,
-            @ConfigProperty(name = "quarkus.mailer.port") Optional<Integer> port,
-            @ConfigProperty(name = "quarkus.mailer.tls") Optional<Boolean> tls,
-            @ConfigProperty(name = "quarkus.mailer.ssl", defaultValue = "false") boolean ssl) {
-        this(vertx, host, port.orElse(tls.orElse(ssl) ? 465 : 25), tls.orElse(ssl));
+    private SmtpHealthCheck() {
     }
 
-    private SmtpHealthCheck(Vertx vertx, String host, int port, boolean tls) {
-        this.client = vertx.createNetClient(new NetClientOptions()
-                .setConnectTimeout((int) TIMEOUT.toMillis())
-                .setSsl(tls));
-        this.host = host;
-        this.port = port;
-        this.tls = tls;
+    static Uni<HealthCheckResponseBuilder> describe(SmtpProbe probe, SmtpCircuit circuit) {
+        return probe.problem().map(problem -> {
+            HealthCheckResponseBuilder builder = HealthCheckResponse.named("SMTP server")
+                    .withData("host", probe.host()).withData("port", probe.port())
+                    .withData("state", problem == null && !circuit.open() ? "up" : "down")
+                    .withData("circuit", circuit.state())
+                    .withData("recentFailureRatio", String.format(java.util.Locale.ROOT, "%.2f", circuit.failureRatio()));
+            if (problem != null) {
+                builder.withData("error", problem);
+            }
+            return builder.status(problem == null && !circuit.open());
+        });
     }
 
-    @Override
-    public Uni<HealthCheckResponse> call() {
-        return client.connect(port, host)
-                .chain(this::greeting)
-                .ifNoItem().after(TIMEOUT).failWith(() -> new IllegalStateException("no answer within " + TIMEOUT))
-                .map(greeting -> greeting.startsWith("220") || tls
-                        ? response(true, null)
-                        : response(false, "unexpected greeting: " + greeting.strip()))
-                .onFailure().recoverWithItem(failure -> response(false, failure.getMessage()));
-    }
+    /** Readiness: reported, degraded but ready. */
+    @Readiness
+    @ApplicationScoped
+    public static class InReadiness implements AsyncHealthCheck {
+        private final SmtpProbe probe;
+        private final SmtpCircuit circuit;
 
-    private Uni<String> greeting(NetSocket socket) {
-        return Uni.createFrom().<String>emitter(emitter -> {
-            socket.handler(buffer -> emitter.complete(buffer.toString()));
-            socket.exceptionHandler(emitter::fail);
-            socket.closeHandler(() -> emitter.fail(new IllegalStateException("closed without a greeting")));
-        }).eventually(() -> socket.write("QUIT\r\n").onFailure().recoverWithNull().invoke(socket::closeAndForget));
-    }
-
-    private HealthCheckResponse response(boolean up, String error) {
-        var builder = HealthCheckResponse.named("SMTP server").status(up)
-                .withData("host", host).withData("port", port);
-        if (error != null) {
-            builder.withData("error", error);
+        public InReadiness(SmtpProbe probe, SmtpCircuit circuit) {
+            this.probe = probe;
+            this.circuit = circuit;
         }
-        return builder.build();
+
+        @Override
+        public Uni<HealthCheckResponse> call() {
+            return describe(probe, circuit).map(builder -> builder.up().build());
+        }
+    }
+
+    /** {@code /q/health/group/smtp}: down while SMTP is. */
+    @HealthGroup("smtp")
+    @ApplicationScoped
+    public static class Strict implements AsyncHealthCheck {
+        private final SmtpProbe probe;
+        private final SmtpCircuit circuit;
+
+        public Strict(SmtpProbe probe, SmtpCircuit circuit) {
+            this.probe = probe;
+            this.circuit = circuit;
+        }
+
+        @Override
+        public Uni<HealthCheckResponse> call() {
+            return describe(probe, circuit).map(HealthCheckResponseBuilder::build);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.digest.worker.queue;
 
 import dev.digest.common.job.JobMessage;
 import dev.digest.worker.config.WorkerConfig;
+import dev.digest.worker.mail.SmtpCircuit;
 import dev.digest.worker.metrics.JobMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,16 +36,18 @@ public class JobConsumer {
     private final RunHandler handler;
     private final WorkerConfig config;
     private final JobMetrics metrics;
+    private final SmtpCircuit smtp;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean reading = new AtomicBoolean();
     private volatile boolean running;
 
     public JobConsumer(JobStream stream, RunHandler handler, WorkerConfig config, JobMetrics metrics,
-            MeterRegistry registry) {
+            SmtpCircuit smtp, MeterRegistry registry) {
         this.stream = stream;
         this.handler = handler;
         this.config = config;
         this.metrics = metrics;
+        this.smtp = smtp;
         Gauge.builder("digest.jobs.in_flight", inFlight, Set::size)
                 .description("Jobs this worker is working on").register(registry);
     }
@@ -94,7 +97,9 @@ public class JobConsumer {
     /** Reads as many new jobs as there are free slots; called again whenever a slot frees up. */
     void pump() {
         int free = config.concurrency() - inFlight.size();
-        if (!running || free <= 0 || !reading.compareAndSet(false, true)) {
+        // While SMTP is failing, jobs wait in the stream rather than use up their attempts;
+        // the reclaim tick calls this again.
+        if (!running || free <= 0 || smtp.paused() || !reading.compareAndSet(false, true)) {
             return;
         }
         stream.readNew(free).subscribe().with(
@@ -117,7 +122,7 @@ public class JobConsumer {
             return Uni.createFrom().voidItem();
         }
         int free = config.concurrency() - inFlight.size();
-        Uni<Void> claimed = free <= 0 ? Uni.createFrom().voidItem()
+        Uni<Void> claimed = free <= 0 || smtp.paused() ? Uni.createFrom().voidItem()
                 : stream.ensureGroup()
                         .chain(() -> stream.claimAbandoned(free))
                         .invoke(messages -> {

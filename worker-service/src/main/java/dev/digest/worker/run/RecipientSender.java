@@ -4,6 +4,8 @@ import dev.digest.common.content.RenderedEmail;
 import dev.digest.common.run.ClaimedRun;
 import dev.digest.worker.mail.DigestMailer;
 import dev.digest.worker.mail.EmailLogStore;
+import dev.digest.worker.mail.SmtpCircuit;
+import dev.digest.worker.mail.SmtpFailure;
 import dev.digest.worker.metrics.JobMetrics;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +15,8 @@ import org.jboss.logging.Logger;
 
 /**
  * One recipient of a run: logged {@code sending}, sent, then logged {@code sent}; or logged
- * {@code skipped} when they unsubscribed. A recipient whose log says sent is never sent again.
+ * {@code skipped} when they unsubscribed. A recipient whose log says sent is never sent again,
+ * nor is one the SMTP server refused for good (5xx).
  *
  * <p>Once the SMTP server has accepted a message, the {@code sent} record is retried until
  * PostgreSQL answers, for as long as the run's lease surely holds: failing the attempt instead
@@ -30,49 +33,70 @@ public class RecipientSender {
     private final DigestMailer mailer;
     private final JobMetrics metrics;
     private final LeaseKeeper leases;
+    private final SmtpCircuit circuit;
 
-    public RecipientSender(EmailLogStore logs, DigestMailer mailer, JobMetrics metrics, LeaseKeeper leases) {
+    public RecipientSender(EmailLogStore logs, DigestMailer mailer, JobMetrics metrics, LeaseKeeper leases,
+            SmtpCircuit circuit) {
         this.logs = logs;
         this.mailer = mailer;
         this.metrics = metrics;
         this.leases = leases;
+        this.circuit = circuit;
     }
 
-    /** True when the recipient has the email (now or from an earlier attempt). */
-    public Uni<Boolean> send(ClaimedRun run, String recipient, String unsubscribeUrl, Uni<RenderedEmail> rendered) {
+    /** What became of one recipient in this attempt. */
+    public enum Result {
+        /** The recipient has the email (now, or from an earlier attempt), or unsubscribed. */
+        DONE,
+        /** The server refused the recipient for good: logged failed, not tried again. */
+        REFUSED,
+        /** The server could not take it now: the run is tried again later. */
+        DEFERRED
+    }
+
+    public Uni<Result> send(ClaimedRun run, String recipient, String unsubscribeUrl, Uni<RenderedEmail> rendered) {
         String messageId = mailer.messageId(run.id(), recipient);
         return rendered.chain(email -> logs.begin(run.applicationId(), run.id(), recipient, email.subject()).chain(toSend -> {
             if (!toSend) {
-                return Uni.createFrom().item(true);
+                return Uni.createFrom().item(Result.DONE);
             }
-            return mailer.send(recipient, email, messageId, unsubscribeUrl).replaceWith(true)
-                    .onFailure().recoverWithUni(failure -> {
-                        metrics.emailFailed();
-                        LOG.warnf("Run %s: sending to a recipient failed: %s", run.id(), failure.toString());
-                        return logs.failed(run.id(), recipient, failure.getMessage()).replaceWith(false);
-                    })
-                    .chain(sent -> sent ? recordSent(run, recipient, messageId) : Uni.createFrom().item(false));
+            return mailer.send(recipient, email, messageId, unsubscribeUrl).replaceWith(Result.DONE)
+                    .onFailure().recoverWithUni(failure -> notSent(run, recipient, SmtpFailure.of(failure)))
+                    .call(result -> result == Result.DONE ? recordSent(run, recipient, messageId)
+                            : Uni.createFrom().voidItem());
         }));
     }
 
     /** An unsubscribed recipient: logged as skipped, and done as far as the run is concerned. */
-    public Uni<Boolean> skip(ClaimedRun run, String recipient) {
+    public Uni<Result> skip(ClaimedRun run, String recipient) {
         return logs.skipped(run.applicationId(), run.id(), recipient).map(logged -> {
             if (logged) {
                 metrics.emailSkipped();
             }
-            return true;
+            return Result.DONE;
         });
     }
 
-    private Uni<Boolean> recordSent(ClaimedRun run, String recipient, String messageId) {
+    private Uni<Result> notSent(ClaimedRun run, String recipient, SmtpFailure failure) {
+        metrics.emailFailed();
+        if (failure instanceof SmtpFailure.Refused) {
+            circuit.record(true);
+            LOG.warnf("Run %s: the SMTP server refused a recipient for good: %s", run.id(), failure.getMessage());
+            return logs.refused(run.id(), recipient, failure.getMessage()).replaceWith(Result.REFUSED);
+        }
+        circuit.record(false);
+        LOG.warnf("Run %s: sending to a recipient failed: %s", run.id(), failure.getMessage());
+        return logs.failed(run.id(), recipient, failure.getMessage()).replaceWith(Result.DEFERRED);
+    }
+
+    private Uni<Void> recordSent(ClaimedRun run, String recipient, String messageId) {
+        circuit.record(true);
         metrics.emailSent();
         long deadlineMillis = System.currentTimeMillis()
                 + TimeUnit.NANOSECONDS.toMillis(leases.deadline(run) - System.nanoTime());
         return logs.sent(run.id(), recipient, messageId)
                 .onFailure().invoke(failure -> LOG.warnf("Run %s: the SMTP server accepted an email but recording it"
                         + " failed (%s); trying again while the lease holds", run.id(), failure.toString()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2)).expireAt(deadlineMillis)
-                .replaceWith(true);
+                .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2)).expireAt(deadlineMillis);
     }
 }

@@ -143,12 +143,16 @@ public class RunHandler {
                 })
                 .collect().asList()
                 .chain(results -> {
-                    long failed = results.stream().filter(sent -> !sent).count();
-                    if (failed == 0) {
-                        return finish(run, RunStatus.SUCCEEDED, (int) prepared.eventCount(), null,
-                                prepared.badEvents(), Outcome.SUCCEEDED);
+                    long deferred = results.stream().filter(r -> r == RecipientSender.Result.DEFERRED).count();
+                    long refused = results.stream().filter(r -> r == RecipientSender.Result.REFUSED).count();
+                    if (deferred > 0) {
+                        return retryOrDie(run, deferred + " of " + recipients.size() + " emails could not be sent");
                     }
-                    return retryOrDie(run, failed + " of " + recipients.size() + " emails failed");
+                    // A recipient refused for good fails alone: the others have their email.
+                    String note = refused == 0 ? null
+                            : refused + " of " + recipients.size() + " recipients refused by the SMTP server";
+                    return finish(run, RunStatus.SUCCEEDED, (int) prepared.eventCount(), note, prepared.badEvents(),
+                            Outcome.SUCCEEDED);
                 });
     }
 

@@ -3,6 +3,8 @@ package dev.digest.worker.ops;
 import static io.restassured.RestAssured.get;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
@@ -14,16 +16,21 @@ import org.junit.jupiter.api.Test;
 class OperationsEndpointsTest {
 
     @Test
-    void readinessFollowsTheSmtpServer() {
-        get("/q/health/ready").then().statusCode(503)
-                .body("checks.find { it.name == 'SMTP server' }.status", org.hamcrest.Matchers.is("DOWN"));
+    void anSmtpOutageShowsInHealthWithoutMakingTheWorkerUnready() {
+        get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'SMTP server' }.status", is("UP"))
+                .body("checks.find { it.name == 'SMTP server' }.data.state", is("down"));
+        get("/q/health/group/smtp").then().statusCode(503)
+                .body("checks.find { it.name == 'SMTP server' }.data.error", notNullValue());
 
         GreenMail smtp = new GreenMail(ServerSetupTest.SMTP);
         smtp.start();
         try {
             get("/q/health/ready").then().statusCode(200)
                     .body("checks.name", hasItem("SMTP server"))
-                    .body("checks.find { it.name == 'SMTP server' }.status", org.hamcrest.Matchers.is("UP"));
+                    .body("checks.find { it.name == 'SMTP server' }.data.state", is("up"))
+                    .body("checks.find { it.name == 'SMTP server' }.data.circuit", is("closed"));
+            get("/q/health/group/smtp").then().statusCode(200);
         } finally {
             smtp.stop();
         }
@@ -45,6 +52,10 @@ class OperationsEndpointsTest {
                 .body(containsString("digest_queue_pending"))
                 .body(containsString("digest_queue_lag"))
                 .body(containsString("digest_runs_waiting"))
+                .body(containsString("digest_runs_overdue"))
+                .body(containsString("digest_runs_lease_lapsed"))
+                .body(containsString("digest_reconciler_actions_total{action=\"republished\""))
+                .body(containsString("digest_smtp_circuit_open"))
                 .body(containsString("digest_jobs_in_flight"));
     }
 }
