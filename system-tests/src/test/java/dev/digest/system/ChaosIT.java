@@ -130,6 +130,7 @@ class ChaosIT {
                     }));
 
             List<Result> results = new ArrayList<>();
+            Map<String, Readiness> frozenHealth = new TreeMap<>();
             Set<String> killedWorkerRuns = new HashSet<>();
             for (Phase phase : phases) {
                 Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
@@ -143,7 +144,15 @@ class ChaosIT {
                             + " status = 'running' AND worker_id = 'chaos-worker-2'", List.copyOf(runs), rs -> rs.getString(1)));
                 }
                 phase.fault().inject();
-                Thread.sleep(phase.length().toMillis());
+                if (phase.name().startsWith("Redis frozen")) {
+                    Thread.sleep(1000);
+                    frozenHealth.put("worker", timeReadiness(workers[0]));
+                    frozenHealth.put("api", timeReadiness(stack.api()));
+                    Thread.sleep(phase.length().toMillis() - 1000 - frozenHealth.values().stream()
+                            .mapToLong(answer -> answer.millis()).sum());
+                } else {
+                    Thread.sleep(phase.length().toMillis());
+                }
                 phase.fault().heal();
                 long healed = System.nanoTime();
                 Thread.sleep(2000);
@@ -166,6 +175,12 @@ class ChaosIT {
                         result.lost(), result.repeats(), result.recoverySeconds(), result.statuses());
             }
 
+            System.out.printf("chaos: readiness while Redis was frozen: %s%n", frozenHealth);
+
+            frozenHealth.forEach((service, answer) -> {
+                assertTrue(answer.millis() < 4000, service + " readiness took " + answer.millis() + " ms");
+                assertEquals(503, answer.status(), service + " readiness while Redis is frozen");
+            });
             for (Result result : results) {
                 assertEquals(0, result.lost(), result.phase() + ": runs that did not succeed");
                 assertTrue(result.runs() > 0, result.phase() + ": runs accepted");
@@ -176,6 +191,23 @@ class ChaosIT {
             assertEmailsOncePerRunAndRecipient(stack, smtp, killedWorkerRuns);
             assertEquals(0, stack.pending(), "messages pending in the consumer group");
         }
+    }
+
+    /** How a readiness probe was answered: its status and how long it took. */
+    private record Readiness(int status, long millis) {
+    }
+
+    private static Readiness timeReadiness(ServiceProcess service) throws Exception {
+        long started = System.nanoTime();
+        int status;
+        try {
+            status = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            service.uri("/q/health/ready")).timeout(Duration.ofSeconds(8)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (java.net.http.HttpTimeoutException e) {
+            status = -1;
+        }
+        return new Readiness(status, (System.nanoTime() - started) / 1_000_000);
     }
 
     /** Run-now requests, round-robin over the digests, about 10 a second, until told to stop. */

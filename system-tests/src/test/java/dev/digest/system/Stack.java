@@ -90,6 +90,10 @@ final class Stack implements AutoCloseable {
         return api;
     }
 
+    ServiceProcess api() {
+        return api;
+    }
+
     ServiceProcess startWorker(String name) throws Exception {
         Map<String, String> env = new HashMap<>(Map.of(
                 "DIGEST_WORKER_CONSUMER_NAME", name,
