@@ -189,6 +189,10 @@ class ChaosIT {
                         result.phase() + ": statuses " + result.statuses());
             }
             assertEmailsOncePerRunAndRecipient(stack, smtp, killedWorkerRuns);
+            for (ServiceProcess service : List.of(stack.api(), workers[0])) {
+                assertTrue(!service.logText().contains("Uncaught exception received by Vert.x"),
+                        service.name() + " logged an uncaught exception; see its log");
+            }
             assertEquals(0, stack.pending(), "messages pending in the consumer group");
         }
     }
