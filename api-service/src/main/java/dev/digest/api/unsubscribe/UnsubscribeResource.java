@@ -9,9 +9,11 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
@@ -31,15 +33,19 @@ public class UnsubscribeResource {
     private final UnsubscribeStore store;
     private final Template page;
 
-    public UnsubscribeResource(UnsubscribeLinks links, UnsubscribeStore store, @Location("unsubscribe.html") Template page) {
+    private final Template errorPage;
+
+    public UnsubscribeResource(UnsubscribeLinks links, UnsubscribeStore store, @Location("unsubscribe.html") Template page,
+            @Location("unsubscribe-error.html") Template errorPage) {
         this.links = links;
         this.store = store;
         this.page = page;
+        this.errorPage = errorPage;
     }
 
     @GET
-    public Uni<Response> confirm(@PathParam("token") String token) {
-        return verified(token, subscription -> store.state(subscription.digestId(), subscription.recipient())
+    public Uni<Response> confirm(@PathParam("token") String token, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        return forBrowser(accept, verified(token, subscription -> store.state(subscription.digestId(), subscription.recipient())
                 .map(state -> {
                     if (state == null) {
                         throw digestGone(subscription.digestId());
@@ -47,19 +53,50 @@ public class UnsubscribeResource {
                     return html(page.data("digestName", state.digestName())
                             .data("recipient", subscription.recipient())
                             .data("done", state.unsubscribed()).render());
-                }));
+                })));
     }
 
     @POST
-    public Uni<Response> unsubscribe(@PathParam("token") String token) {
-        return verified(token, subscription -> store.unsubscribe(subscription.digestId(), subscription.recipient())
+    public Uni<Response> unsubscribe(@PathParam("token") String token, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        return forBrowser(accept, verified(token, subscription -> store.unsubscribe(subscription.digestId(), subscription.recipient())
                 .map(name -> {
                     if (name == null) {
                         throw digestGone(subscription.digestId());
                     }
                     return html(page.data("digestName", name).data("recipient", subscription.recipient())
                             .data("done", true).render());
-                }));
+                })));
+    }
+
+    /**
+     * A person who opens a damaged or outdated link in a browser reads a page saying what
+     * happened; mail clients and API clients, which do not ask for HTML, keep the problem document.
+     */
+    private Uni<Response> forBrowser(String accept, Uni<Response> answer) {
+        if (!prefersHtml(accept)) {
+            return answer;
+        }
+        return answer.onFailure(ProblemException.class).recoverWithItem(failure -> {
+            ProblemException problem = (ProblemException) failure;
+            boolean gone = problem.toProblem().status() == 404;
+            return Response.fromResponse(html(errorPage.data("gone", gone).render()))
+                    .status(problem.toProblem().status()).build();
+        });
+    }
+
+    static boolean prefersHtml(String accept) {
+        if (accept == null) {
+            return false;
+        }
+        String value = accept.toLowerCase(java.util.Locale.ROOT);
+        int html = value.indexOf("text/html");
+        int json = Math.min(index(value, "application/problem+json"), index(value, "application/json"));
+        return html >= 0 && html < json;
+    }
+
+    private static int index(String value, String type) {
+        int at = value.indexOf(type);
+        return at < 0 ? Integer.MAX_VALUE : at;
     }
 
     private Uni<Response> verified(String token, Function<Subscription, Uni<Response>> action) {

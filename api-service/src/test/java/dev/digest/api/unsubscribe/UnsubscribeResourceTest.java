@@ -102,4 +102,27 @@ class UnsubscribeResourceTest {
         tenant.request().delete("/api/v1/digests/{id}", digest).then().statusCode(204);
         assertProblem(given().post("/unsubscribe/{token}", token), 404, "not-found");
     }
+
+    @Test
+    void aBrowserOpeningABadOrOutdatedLinkReadsAPageWhileApiClientsKeepTheProblem() {
+        Tenant tenant = Tenant.create();
+        String digest = digest(tenant, "Orders");
+        String token = signer().issue(UUID.fromString(digest), "ops@example.com");
+        String browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+        given().accept(browser).get("/unsubscribe/{token}", token + "A").then().statusCode(400)
+                .contentType(startsWith("text/html"))
+                .header("Content-Security-Policy", containsString("default-src 'none'"))
+                .body(containsString("This unsubscribe link does not work"))
+                .body(containsString("Nothing has been changed"));
+        given().accept(browser).post("/unsubscribe/{token}", "not-a-token").then().statusCode(400)
+                .contentType(startsWith("text/html"));
+        assertProblem(given().accept("application/json").get("/unsubscribe/{token}", token + "A"), 400, "invalid-token");
+
+        tenant.request().delete("/api/v1/digests/{id}", digest).then().statusCode(204);
+        given().accept(browser).get("/unsubscribe/{token}", token).then().statusCode(404)
+                .contentType(startsWith("text/html"))
+                .body(containsString("This digest no longer exists"));
+        assertEquals(0, unsubscribes(digest));
+    }
 }

@@ -63,8 +63,12 @@ public class ContentStore {
             SELECT key, name, line_template FROM digest_event_types WHERE application_id = $1 AND key = ANY($2::text[])
             """;
 
+    // The digest's own unsubscribes and its application's suppression list: neither is sent to.
     private static final String UNSUBSCRIBED = """
             SELECT recipient FROM digest_unsubscribes WHERE digest_id = $1
+            UNION
+            SELECT s.address FROM digest_suppressions s JOIN digest_digests d ON d.application_id = s.application_id
+            WHERE d.id = $1
             """;
 
     private static final String SIGNING_KEY = """
@@ -105,7 +109,7 @@ public class ContentStore {
         });
     }
 
-    /** The digest's unsubscribed addresses, lower-cased. */
+    /** The addresses the digest must not send to, lower-cased: its unsubscribes and its application's suppressions. */
     public Uni<Set<String>> unsubscribed(UUID digestId) {
         return pool.preparedQuery(UNSUBSCRIBED).execute(Tuple.of(digestId)).map(rows -> {
             Set<String> addresses = new HashSet<>();

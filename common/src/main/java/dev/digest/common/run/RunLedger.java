@@ -41,6 +41,23 @@ public class RunLedger {
     // The instant a stream id stands for (Redis ids are "<milliseconds>-<sequence>").
     private static final String MESSAGE_TIME = "to_timestamp(split_part(%s::text, '-', 1)::bigint / 1000.0)";
 
+    /**
+     * {@link RunTransition#IMPORT}: the SQLite importer's one statement, a finished run of the old
+     * stack entering as history. It is here so that this class lists every way a row enters the
+     * table; the importer is a command-line JDBC program, hence the {@code ?} placeholders. Only
+     * final statuses get in, so an import never leaves work for a worker.
+     */
+    public static final String IMPORT_FINISHED = """
+            INSERT INTO digest_runs (id, application_id, digest_id, trigger, status, scheduled_for, window_start,
+                                     window_end, event_count, attempts, test_recipient, enqueued_at, started_at,
+                                     finished_at, error, created_at, updated_at)
+            SELECT * FROM (VALUES (?::uuid, ?::uuid, ?::uuid, ?::text, ?::text, ?::timestamptz, ?::timestamptz,
+                                   ?::timestamptz, ?::int, ?::int, ?::text, ?::timestamptz, ?::timestamptz,
+                                   ?::timestamptz, ?::text, ?::timestamptz, ?::timestamptz)) AS r
+            WHERE r.column5 IN ('succeeded', 'failed', 'skipped', 'dead')
+            ON CONFLICT DO NOTHING
+            """;
+
     private static final String CREATE = """
             INSERT INTO digest_runs (id, application_id, digest_id, trigger, status, test_recipient, available_at,
                                      created_at, updated_at)

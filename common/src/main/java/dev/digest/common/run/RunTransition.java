@@ -34,7 +34,10 @@ public enum RunTransition {
     /** The reconciler forgets a stream message that can no longer be delivered, so the run is published again. */
     REPUBLISH(EnumSet.of(RunStatus.QUEUED), EnumSet.of(RunStatus.QUEUED)),
     /** A finishing run wakes the next run of its digest that waits for its turn. */
-    WAKE(EnumSet.of(RunStatus.QUEUED), EnumSet.of(RunStatus.QUEUED));
+    WAKE(EnumSet.of(RunStatus.QUEUED), EnumSet.of(RunStatus.QUEUED)),
+    /** A run of the old stack enters as history, already finished: nothing is ever sent for it. */
+    IMPORT(EnumSet.noneOf(RunStatus.class),
+            EnumSet.of(RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.SKIPPED, RunStatus.DEAD));
 
     private final Set<RunStatus> from;
     private final Set<RunStatus> to;

@@ -1,0 +1,76 @@
+package dev.digest.api.suppression;
+
+import dev.digest.api.auth.Access;
+import dev.digest.api.auth.CurrentCaller;
+import dev.digest.api.auth.Scope;
+import dev.digest.api.web.KeyCursor;
+import dev.digest.api.web.Page;
+import dev.digest.api.web.ProblemException;
+import dev.digest.api.web.ProblemType;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+
+/**
+ * The application's suppression list: addresses no digest of the application sends to.
+ * {@code PUT /suppressions/{address}} adds one (idempotent), {@code DELETE} takes it off.
+ */
+@Path("/api/v1/suppressions")
+@Access(Scope.READ)
+@Produces(MediaType.APPLICATION_JSON)
+public class SuppressionResource {
+
+    private static final int MAX_LIMIT = 500;
+
+    private final SuppressionStore store;
+    private final CurrentCaller caller;
+
+    public SuppressionResource(SuppressionStore store, CurrentCaller caller) {
+        this.store = store;
+        this.caller = caller;
+    }
+
+    @GET
+    public Uni<Page<Suppression>> list(@QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
+        int size = limit == null ? 50 : limit;
+        if (size < 1 || size > MAX_LIMIT) {
+            throw ProblemException.invalid("limit", "must be between 1 and " + MAX_LIMIT);
+        }
+        return store.list(caller.applicationId(), KeyCursor.decode("suppressions", cursor), size + 1).map(rows -> {
+            boolean more = rows.size() > size;
+            List<Suppression> shown = more ? rows.subList(0, size) : rows;
+            return new Page<>(List.copyOf(shown), more ? KeyCursor.encode("suppressions", shown.get(shown.size() - 1).address()) : null);
+        });
+    }
+
+    @PUT
+    @Path("/{address}")
+    @Access(Scope.WRITE)
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> suppress(@PathParam("address") String address, @Valid SuppressionRequest request) {
+        return store.suppress(caller.applicationId(), address, request == null ? null : request.reason())
+                .map(added -> Response.status(added.isNew() ? 201 : 200).entity(added.suppression()).build());
+    }
+
+    @DELETE
+    @Path("/{address}")
+    @Access(Scope.WRITE)
+    public Uni<Response> remove(@PathParam("address") String address) {
+        return store.remove(caller.applicationId(), address).map(removed -> {
+            if (!removed) {
+                throw new ProblemException(ProblemType.NOT_FOUND, "This address is not suppressed");
+            }
+            return Response.noContent().build();
+        });
+    }
+}
