@@ -127,12 +127,13 @@ public class DigestResource {
         return launcher.runNow(caller.applicationId(), id).map(RunResource::accepted);
     }
 
-    /** Sends the digest to one address, without moving its window. */
+    /** Sends the digest to one address, without moving its window; from sample events if given. */
     @POST
     @Path("/{id}/test")
     @Access(Scope.WRITE)
     public Uni<Response> test(@PathParam("id") UUID id, @Valid @NotNull TestRunRequest request) {
-        return launcher.test(caller.applicationId(), id, request.to().trim()).map(RunResource::accepted);
+        return launcher.test(caller.applicationId(), id, request.to().trim(), request.events())
+                .map(RunResource::accepted);
     }
 
     @DELETE

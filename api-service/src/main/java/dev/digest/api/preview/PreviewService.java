@@ -1,10 +1,8 @@
 package dev.digest.api.preview;
 
-import dev.digest.api.config.ApiConfig;
 import dev.digest.api.emailtemplate.EmailTemplateService;
 import dev.digest.api.web.ProblemException;
 import dev.digest.api.web.ProblemType;
-import dev.digest.api.web.Violation;
 import dev.digest.common.Uuid7;
 import dev.digest.common.content.ContentConfig;
 import dev.digest.common.content.ContentStore;
@@ -12,10 +10,10 @@ import dev.digest.common.content.DigestComposer;
 import dev.digest.common.content.DigestSnapshot;
 import dev.digest.common.content.EventGroup;
 import dev.digest.common.content.RenderedEmail;
+import dev.digest.common.content.SampleEvents;
 import dev.digest.common.content.TemplateMessages;
 import dev.digest.common.content.UnsubscribeLinks;
 import dev.digest.common.content.Window;
-import dev.digest.common.content.WindowEvent;
 import dev.digest.common.digest.EmptyWindowPolicy;
 import io.quarkus.qute.TemplateException;
 import io.smallrye.mutiny.Uni;
@@ -24,10 +22,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -43,17 +38,17 @@ public class PreviewService {
     private final ContentConfig contentConfig;
     private final EmailTemplateService emailTemplates;
     private final Clock clock;
-    private final int maxSampleEvents;
+    private final SampleEventCheck samples;
 
     public PreviewService(ContentStore content, DigestComposer composer, UnsubscribeLinks links,
-            ContentConfig contentConfig, EmailTemplateService emailTemplates, Clock clock, ApiConfig config) {
+            ContentConfig contentConfig, EmailTemplateService emailTemplates, Clock clock, SampleEventCheck samples) {
         this.content = content;
         this.composer = composer;
         this.links = links;
         this.contentConfig = contentConfig;
         this.emailTemplates = emailTemplates;
         this.clock = clock;
-        this.maxSampleEvents = config.limits().maxEventsPerRequest();
+        this.samples = samples;
     }
 
     /** The email a run started now would send to {@code recipient} (default: the digest's first). */
@@ -85,22 +80,8 @@ public class PreviewService {
 
     /** The stored email template over sample data; event types must be the application's. */
     public Uni<TemplatePreview> template(UUID applicationId, UUID templateId, TemplatePreviewRequest request) {
-        List<TemplatePreviewRequest.SampleEvent> samples = request.events() == null ? List.of() : request.events();
-        if (samples.size() > maxSampleEvents) {
-            throw ProblemException.invalid("events", "at most " + maxSampleEvents + " sample events");
-        }
-        List<String> keys = samples.stream().map(TemplatePreviewRequest.SampleEvent::type).distinct().toList();
-        return emailTemplates.get(applicationId, templateId).chain(template -> content.eventTypes(applicationId, keys)
-                .chain(types -> {
-                    List<Violation> unknown = new ArrayList<>();
-                    for (int i = 0; i < samples.size(); i++) {
-                        if (!types.containsKey(samples.get(i).type())) {
-                            unknown.add(new Violation("events[" + i + "].type", "no event type '" + samples.get(i).type() + "'"));
-                        }
-                    }
-                    if (!unknown.isEmpty()) {
-                        throw ProblemException.invalid(unknown);
-                    }
+        return emailTemplates.get(applicationId, templateId).chain(template -> samples.check(applicationId,
+                request.events()).chain(checked -> {
                     Instant now = clock.instant();
                     Window window = new Window(now.minus(contentConfig.firstWindowLookback()), now);
                     String recipient = request.recipient() == null ? "recipient@example.com" : request.recipient();
@@ -108,29 +89,13 @@ public class PreviewService {
                             request.digestName() == null ? "Sample digest" : request.digestName(), request.description(),
                             List.of(), List.of(recipient), EmptyWindowPolicy.SEND, template.subject, template.html,
                             template.text, zone(request.timeZone()), null);
-                    return prepare(digest, window, sampleGroups(samples, types, now)).chain(prepared -> render(prepared,
+                    List<EventGroup> groups = SampleEvents.groups(checked.samples(), checked.types(), now,
+                            composer.rowsPerType());
+                    return prepare(digest, window, groups).chain(prepared -> render(prepared,
                             recipient, contentConfig.unsubscribeUrl() + "/preview").map(email -> new TemplatePreview(
                                     prepared.eventCount(), prepared.badEvents().size(), prepared.badEvents(),
                                     email.subject(), email.html(), email.text())));
                 }));
-    }
-
-    /** Sample events grouped as a window's would be: by type key, in the order given. */
-    private List<EventGroup> sampleGroups(List<TemplatePreviewRequest.SampleEvent> samples, Map<String, EventGroup> types,
-            Instant now) {
-        Map<String, List<WindowEvent>> byType = new TreeMap<>();
-        for (TemplatePreviewRequest.SampleEvent sample : samples) {
-            Instant occurred = sample.occurredAt() == null ? now : sample.occurredAt().toInstant();
-            byType.computeIfAbsent(sample.type(), type -> new ArrayList<>()).add(new WindowEvent(Uuid7.next(),
-                    sample.type(), sample.payload() == null ? Map.of() : sample.payload(), occurred, now));
-        }
-        List<EventGroup> groups = new ArrayList<>();
-        byType.forEach((type, events) -> {
-            EventGroup known = types.get(type);
-            groups.add(new EventGroup(type, known.name(), known.lineTemplate(), events.size(),
-                    events.subList(0, Math.min(events.size(), composer.rowsPerType()))));
-        });
-        return groups;
     }
 
     private static String recipientOf(DigestSnapshot digest, String recipient) {

@@ -1,12 +1,16 @@
 package dev.digest.api.run;
 
+import dev.digest.api.preview.SampleEventCheck;
+import dev.digest.api.preview.TemplatePreviewRequest;
 import dev.digest.api.queue.RunPublisher;
+import dev.digest.common.content.SampleEvents;
 import dev.digest.common.run.RunLedger;
 import dev.digest.common.run.RunStatus;
 import dev.digest.common.run.RunTrigger;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -18,18 +22,26 @@ public class RunLauncher {
 
     private final RunService runs;
     private final RunPublisher publisher;
+    private final SampleEventCheck samples;
 
-    public RunLauncher(RunService runs, RunPublisher publisher) {
+    public RunLauncher(RunService runs, RunPublisher publisher, SampleEventCheck samples) {
         this.runs = runs;
         this.publisher = publisher;
+        this.samples = samples;
     }
 
     public Uni<RunResponse> runNow(UUID applicationId, UUID digestId) {
-        return launch(applicationId, digestId, RunTrigger.MANUAL, null);
+        return launch(applicationId, digestId, RunTrigger.MANUAL, null, null);
     }
 
-    public Uni<RunResponse> test(UUID applicationId, UUID digestId, String to) {
-        return launch(applicationId, digestId, RunTrigger.TEST, to);
+    /** A test send to {@code to}; rendered from {@code events} when there are any (422 if a type is unknown). */
+    public Uni<RunResponse> test(UUID applicationId, UUID digestId, String to,
+            List<TemplatePreviewRequest.SampleEvent> events) {
+        if (events == null || events.isEmpty()) {
+            return launch(applicationId, digestId, RunTrigger.TEST, to, null);
+        }
+        return samples.checked(applicationId, events)
+                .chain(checked -> launch(applicationId, digestId, RunTrigger.TEST, to, checked));
     }
 
     /** The retried run as it is after publishing (a fast worker may already have it). */
@@ -40,8 +52,9 @@ public class RunLauncher {
                 .map(RunResponse::from);
     }
 
-    private Uni<RunResponse> launch(UUID applicationId, UUID digestId, RunTrigger trigger, String testRecipient) {
-        return runs.create(applicationId, digestId, trigger, testRecipient)
+    private Uni<RunResponse> launch(UUID applicationId, UUID digestId, RunTrigger trigger, String testRecipient,
+            List<SampleEvents.Sample> testEvents) {
+        return runs.create(applicationId, digestId, trigger, testRecipient, testEvents)
                 .chain(created -> publisher.publish(created.run()).map(enqueuedAt -> queued(created, trigger,
                         testRecipient, enqueuedAt)));
     }

@@ -5,11 +5,13 @@ import dev.digest.api.web.Page;
 import dev.digest.api.web.PageRequest;
 import dev.digest.api.web.ProblemException;
 import dev.digest.api.web.ProblemType;
+import dev.digest.common.content.SampleEvents;
 import dev.digest.common.run.PublishableRun;
 import dev.digest.common.run.RunLedger;
 import dev.digest.common.run.RunTrigger;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -29,9 +31,13 @@ public class RunService {
         this.queue = config.queue();
     }
 
-    /** A new queued run of the digest; {@code testRecipient} only for test runs. 404 when the application has no such digest. */
-    public Uni<RunLedger.CreatedRun> create(UUID applicationId, UUID digestId, RunTrigger trigger, String testRecipient) {
-        return ledger.create(applicationId, digestId, trigger, testRecipient, queue.publishGrace())
+    /**
+     * A new queued run of the digest; {@code testRecipient} and {@code testEvents} only for test
+     * runs. 404 when the application has no such digest.
+     */
+    public Uni<RunLedger.CreatedRun> create(UUID applicationId, UUID digestId, RunTrigger trigger, String testRecipient,
+            List<SampleEvents.Sample> testEvents) {
+        return ledger.create(applicationId, digestId, trigger, testRecipient, testEvents, queue.publishGrace())
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Digest"));
     }
 

@@ -78,6 +78,34 @@ class RunResourceTest {
     }
 
     @Test
+    void aTestRunCarriesItsSampleEventsAndRefusesUnknownTypes() {
+        Tenant tenant = Tenant.create();
+        tenant.eventType("order.created");
+        String digest = tenant.digest(tenant.emailTemplate());
+        Map<String, Object> sample = Map.of("type", "order.created", "payload", Map.of("total", 42));
+
+        String id = tenant.request().body(Map.of("to", "me@example.com", "events", List.of(sample)))
+                .post("/api/v1/digests/{id}/test", digest)
+                .then().statusCode(202).body("trigger", equalTo("test")).extract().path("id");
+        String stored = pool.preparedQuery("SELECT test_events::text FROM digest_runs WHERE id = $1")
+                .execute(Tuple.of(UUID.fromString(id))).await().atMost(java.time.Duration.ofSeconds(10))
+                .iterator().next().getString(0);
+        assertEquals(true, stored.contains("\"order.created\"") && stored.contains("\"total\": 42"), stored);
+
+        int runsBefore = runs(digest);
+        assertInvalidField(tenant.request().body(Map.of("to", "me@example.com",
+                "events", List.of(sample, Map.of("type", "no.such.type", "payload", Map.of()))))
+                .post("/api/v1/digests/{id}/test", digest), "events[1].type");
+        assertEquals(runsBefore, runs(digest), "a refused test send creates no run");
+    }
+
+    private int runs(String digest) {
+        return pool.preparedQuery("SELECT count(*) FROM digest_runs WHERE digest_id = $1")
+                .execute(Tuple.of(UUID.fromString(digest))).await().atMost(java.time.Duration.ofSeconds(10))
+                .iterator().next().getInteger(0);
+    }
+
+    @Test
     void runsAreListedNewestFirstAndFiltered() {
         Tenant tenant = Tenant.create();
         String template = tenant.emailTemplate();

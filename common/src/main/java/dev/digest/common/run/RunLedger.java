@@ -3,6 +3,7 @@ package dev.digest.common.run;
 import dev.digest.common.Uuid7;
 import dev.digest.common.WireValue;
 import dev.digest.common.content.BadEvent;
+import dev.digest.common.content.SampleEvents;
 import dev.digest.common.content.Window;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
@@ -59,9 +60,9 @@ public class RunLedger {
             """;
 
     private static final String CREATE = """
-            INSERT INTO digest_runs (id, application_id, digest_id, trigger, status, test_recipient, available_at,
-                                     created_at, updated_at)
-            SELECT $1::uuid, d.application_id, d.id, $4::text, 'queued', $5::text,
+            INSERT INTO digest_runs (id, application_id, digest_id, trigger, status, test_recipient, test_events,
+                                     available_at, created_at, updated_at)
+            SELECT $1::uuid, d.application_id, d.id, $4::text, 'queued', $5::text, $7::jsonb,
                    now() + $6::bigint * interval '1 millisecond', now(), now()
             FROM digest_digests d WHERE d.application_id = $2 AND d.id = $3
             RETURNING created_at
@@ -110,8 +111,8 @@ public class RunLedger {
               AND ((status = 'queued'
                     AND (available_at <= now() OR stream_message_id = $3 OR (claims = 0 AND stream_message_id IS NULL)))
                 OR (status = 'running' AND (lease_expires_at < now() OR stream_message_id = $3)))
-            RETURNING id, application_id, digest_id, trigger, test_recipient, attempts, claims, first_claimed_at,
-                      scheduled_for, window_start, window_end
+            RETURNING id, application_id, digest_id, trigger, test_recipient, test_events, attempts, claims,
+                      first_claimed_at, scheduled_for, window_start, window_end
             """.formatted(MESSAGE_TIME.formatted("$3"));
 
     private static final String RENEW_LEASES = """
@@ -235,14 +236,16 @@ public class RunLedger {
 
     /**
      * {@link RunTransition#CREATE}: a new queued run of the application's digest, which the
-     * re-publisher leaves alone for {@code publishGrace} while its creator publishes it. Null
-     * when the application has no such digest.
+     * re-publisher leaves alone for {@code publishGrace} while its creator publishes it; a test
+     * run may carry sample events to render instead of its window. Null when the application has
+     * no such digest.
      */
     public Uni<CreatedRun> create(UUID applicationId, UUID digestId, RunTrigger trigger, String testRecipient,
-            Duration publishGrace) {
+            List<SampleEvents.Sample> testEvents, Duration publishGrace) {
         UUID id = Uuid7.next();
-        return pool.preparedQuery(CREATE)
-                .execute(Tuple.of(id, applicationId, digestId, trigger.wire(), testRecipient, publishGrace.toMillis()))
+        Tuple arguments = Tuple.of(id, applicationId, digestId, trigger.wire(), testRecipient, publishGrace.toMillis())
+                .addValue(testEvents == null ? null : SampleEvents.toJson(testEvents));
+        return pool.preparedQuery(CREATE).execute(arguments)
                 .map(rows -> rows.size() == 0 ? null : new CreatedRun(
                         new PublishableRun(id, applicationId, digestId, 0, 0),
                         instant(rows.iterator().next(), "created_at")));
@@ -486,7 +489,7 @@ public class RunLedger {
     private static ClaimedRun toClaimed(Row row) {
         return new ClaimedRun(row.getUUID("id"), row.getUUID("application_id"), row.getUUID("digest_id"),
                 WireValue.parse(RunTrigger.class, row.getString("trigger")), row.getString("test_recipient"),
-                row.getInteger("attempts"), row.getInteger("claims"), instant(row, "first_claimed_at"),
+                SampleEvents.fromJson((JsonArray) row.getValue("test_events")), row.getInteger("attempts"), row.getInteger("claims"), instant(row, "first_claimed_at"),
                 instant(row, "scheduled_for"),
                 instant(row, "window_start"), instant(row, "window_end"));
     }

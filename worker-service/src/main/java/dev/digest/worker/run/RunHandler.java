@@ -6,6 +6,7 @@ import dev.digest.common.content.DigestComposer;
 import dev.digest.common.content.DigestSnapshot;
 import dev.digest.common.content.EventGroup;
 import dev.digest.common.content.RenderedEmail;
+import dev.digest.common.content.SampleEvents;
 import dev.digest.common.content.TemplateMessages;
 import dev.digest.common.content.UnsubscribeLinks;
 import dev.digest.common.content.UnsubscribeTokens;
@@ -97,9 +98,22 @@ public class RunHandler {
     private Uni<Delivery> gather(ClaimedRun run, DigestSnapshot digest, WindowTurn turn) {
         Window window = turn.window();
         return Uni.combine().all()
-                .unis(content.groups(run.applicationId(), digest.eventTypes(), window, composer.rowsPerType()),
-                        content.unsubscribed(digest.id()), links.tokens())
+                .unis(groups(run, digest, window), content.unsubscribed(digest.id()), links.tokens())
                 .with((groups, unsubscribed, signer) -> new Delivery(digest, window, groups, unsubscribed, signer));
+    }
+
+    /** The window's events; for a test send with sample events, those instead. */
+    private Uni<List<EventGroup>> groups(ClaimedRun run, DigestSnapshot digest, Window window) {
+        if (run.testEvents() == null) {
+            return content.groups(run.applicationId(), digest.eventTypes(), window, composer.rowsPerType());
+        }
+        List<String> types = run.testEvents().stream().map(SampleEvents.Sample::type).distinct().toList();
+        return content.eventTypes(run.applicationId(), types).map(known -> {
+            // A type deleted since the test was asked for: its samples are left out.
+            List<SampleEvents.Sample> samples = run.testEvents().stream()
+                    .filter(sample -> known.containsKey(sample.type())).toList();
+            return SampleEvents.groups(samples, known, window.end(), composer.rowsPerType());
+        });
     }
 
     /** Everything one attempt sends from, read before the first email goes out. */

@@ -103,6 +103,23 @@ class ContentDeliveryTest {
     }
 
     @Test
+    void aTestSendWithSampleEventsRendersThemInsteadOfTheWindow() throws Exception {
+        RunFixture fixture = fixture(1);
+        fixture.event("order", "{\"number\": 1, \"customer\": \"Real\"}");
+        UUID run = fixture.queuedTestRun(fixture.recipients().get(0));
+        fixture.update(run, "test_events = '[{\"type\": \"order\", \"payload\": {\"number\": 7, \"customer\": \"Sample\"}},"
+                + " {\"type\": \"note\", \"payload\": {\"title\": \"made up\"}}]'::jsonb");
+        fixture.publish(run);
+
+        Row row = fixture.awaitStatus(run, TIMEOUT, "succeeded", "skipped", "failed", "dead");
+
+        assertEquals("succeeded", row.getString("status"));
+        assertEquals(2, row.getInteger("event_count"));
+        assertEquals("Notes: 1\n- made up\nOrders: 1\n- Order 7 for Sample", part(only(fixture), "text/plain"),
+                "the samples, not the stored event");
+    }
+
+    @Test
     void anEventItsLineCannotRenderIsLeftOutAndNotedOnTheRun() throws Exception {
         RunFixture fixture = fixture(1);
         fixture.event("order", "{\"number\": 1, \"customer\": \"A\"}");

@@ -69,7 +69,7 @@ class RunTurnsTest {
 
     private Finished finishAsItsWorkerWould(RunFixture fixture, UUID run) {
         Row row = fixture.run(run);
-        ClaimedRun held = new ClaimedRun(run, fixture.applicationId(), fixture.digestId(), RunTrigger.MANUAL, null,
+        ClaimedRun held = new ClaimedRun(run, fixture.applicationId(), fixture.digestId(), RunTrigger.MANUAL, null, null,
                 row.getInteger("attempts"), row.getInteger("claims"), null, null, null, null);
         return ledger.finish(held, RunStatus.SUCCEEDED, 0, null, List.of()).await().atMost(TIMEOUT);
     }
