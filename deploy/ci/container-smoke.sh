@@ -124,6 +124,10 @@ wait_ready() {
     sleep 1
   done
   log "$name is ready after $((SECONDS - t)) s: $(curl -fsS "http://127.0.0.1:$port/q/health/ready" | tr -d ' \n' | cut -c1-300)"
+  # The probes deploy/k8s wires: started and live answer 200 as well.
+  for probe in started live; do
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/q/health/$probe" || fail "$name: /q/health/$probe does not answer 200"
+  done
 }
 wait_ready "$api" "$api_port"
 wait_ready "$worker" "$worker_port"
