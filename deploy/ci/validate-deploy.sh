@@ -7,7 +7,8 @@
 #     (deploy/ci/validate/validate-k8s.mjs);
 #   - the PrometheusRule's groups with `promtool check rules` and `promtool test rules`
 #     (deploy/k8s/monitoring/prometheus-rule-test.yaml);
-#   - the Grafana dashboard is JSON and charts every series the alerts use.
+#   - the Grafana dashboard is JSON and charts every series the alerts use;
+#   - .github/workflows/*.yml against the GitHub workflow schema (action-validator).
 # Needs node and npm (validators from the npm registry, pinned in deploy/ci/validate/package-lock.json),
 # kubectl, and promtool (Debian's prometheus package, installed here if missing).
 set -euo pipefail
@@ -59,4 +60,12 @@ node -e '
   if (missing.length) { console.error("the dashboard does not chart " + missing.join(", ")); process.exit(1); }
   console.log(`deploy/k8s/monitoring/digest-dashboard.json: ${dashboard.panels.length} panels, charts ${series.join(", ")}`);
 '
+for workflow in .github/workflows/*.yml; do
+  if ! out=$(cd deploy/ci/validate && npx --no-install action-validator "../../../$workflow" 2>&1); then
+    printf '%s\n' "$out"
+    log "FAILED: $workflow does not match the GitHub workflow schema"
+    exit 1
+  fi
+  log "$workflow: valid against the GitHub workflow schema (action-validator)"
+done
 log "passed"
