@@ -113,6 +113,7 @@ no_systemd_noise podman run -d --name "$worker" "${hardening[@]}" "${common_env[
   -e QUARKUS_MAILER_HOST=127.0.0.1 -e "QUARKUS_MAILER_PORT=$smtp_port" -e QUARKUS_MAILER_FROM=digest@localhost \
   -e DIGEST_WORKER_STREAM=digest:smoke:jobs -e DIGEST_WORKER_GROUP=digest-smoke-workers \
   -e DIGEST_WORKER_DEAD_LETTER_STREAM=digest:smoke:jobs:dead \
+  -e DIGEST_WORKER_BACKOFF_MAX=PT10S \
   "localhost/digest-worker:$TAG" >/dev/null
 log "started $api (port $api_port) and $worker (port $worker_port, SMTP sink on $smtp_port)"
 

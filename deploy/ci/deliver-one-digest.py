@@ -48,15 +48,23 @@ digest = call("POST", "/digests", key, {
     "emailTemplateId": template["id"], "enabled": True, "emptyWindow": "send"})
 call("POST", "/events", key, {"type": "order.created", "payload": {"id": 42}})
 run = call("POST", f"/digests/{digest['id']}/runs", key)
-print(f"run {run['id']} queued for digest {digest['id']}")
+print(f"run {run['id']} queued for digest {digest['id']}", flush=True)
 
-deadline = time.monotonic() + 120
+# Generous: closing a window waits for transactions open anywhere on the PostgreSQL server, so
+# another client's long transaction on a shared server delays the run (it retries meanwhile).
+WAIT = 300
+deadline = time.monotonic() + WAIT
+seen = None
 while True:
     run = call("GET", f"/runs/{run['id']}", key)
     if run["status"] in ("succeeded", "failed", "dead", "skipped"):
         break
+    if (run["status"], run.get("attempts"), run.get("error")) != seen:
+        seen = (run["status"], run.get("attempts"), run.get("error"))
+        print(f"run {run['id']}: {run['status']}, attempt {run.get('attempts')}"
+              + (f", last error: {run['error']}" if run.get("error") else ""), flush=True)
     if time.monotonic() > deadline:
-        sys.exit(f"run {run['id']} still {run['status']} after 120 s")
+        sys.exit(f"run {run['id']} still {run['status']} after {WAIT} s")
     time.sleep(1)
 logs = run.get("emailLogs") or []
 if run["status"] != "succeeded" or [log["status"] for log in logs] != ["sent"]:
