@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
 # Container smoke test: builds the api and worker images from deploy/docker/Dockerfile.jvm-packaged
 # (the packaged target/quarkus-app of each service, so run `./mvnw -B package` first), runs them
-# with podman (ENGINE=docker for Docker) against the local PostgreSQL and Redis and an SMTP sink (--network=host), waits for
-# /q/health/ready, delivers one digest end to end, then stops both with SIGTERM and checks they
-# exit cleanly.
+# with podman (ENGINE=docker for Docker) against the local PostgreSQL and Redis and an SMTP sink
+# (--network=host), waits for /q/health/ready, delivers one digest end to end, then stops both
+# with SIGTERM and checks they exit cleanly.
 #
-# The containers run as the images' non-root user with a read-only root filesystem and a tmpfs
-# on /tmp, as in deploy/k8s; the services connect as an application role and migrate as an owner
-# role (deploy/db/create-roles.sh). Everything is private to this test: database
-# digest_container_smoke, roles digest_smoke_owner/digest_smoke_app, Redis database 13, stream
-# digest:smoke:jobs, free ports.
+# First the worker image runs the migrations as the owner role (QUARKUS_INIT_AND_EXIT), then the
+# services run as the application role without migrating (deploy/db/create-roles.sh makes both
+# roles), as non-root users with a read-only root filesystem and a tmpfs on /tmp, as in
+# deploy/k8s. Everything is private to this test: database digest_container_smoke, roles
+# digest_smoke_owner/digest_smoke_app, Redis database 13, stream digest:smoke:jobs, free ports.
 #
 # FLAVOUR=native tests the native images instead: Dockerfile.native-packaged from the executables
 # of `./mvnw package -Dnative` (.github/workflows/native.yml does this).
 #
-# Images are built in Docker format (OCI images drop HEALTHCHECK). Base images: the Dockerfile's FROM must be present locally or pullable (here, the stand-ins of
+# The Dockerfile's base image must be present locally or pullable (here, the stand-ins of
 # ../shared/containers/stand-in-base-images.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
