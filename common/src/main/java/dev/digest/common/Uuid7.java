@@ -16,7 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Uuid7 {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    // Made on first use, not in the class initialiser: a native image initialises classes while it
+    // is built, and a SecureRandom created then would be frozen into the image heap (GraalVM
+    // refuses it) with the same seed in every process.
+    private static volatile SecureRandom random;
     // The timestamp and the 12-bit counter as one number: (millis << 12) | counter.
     private static final AtomicLong LAST = new AtomicLong();
 
@@ -29,10 +32,25 @@ public final class Uuid7 {
 
     public static UUID next(Clock clock) {
         // Half the counter space is left for ids made later in the same millisecond.
-        long fresh = (clock.millis() << 12) | RANDOM.nextInt(1 << 11);
+        SecureRandom random = random();
+        long fresh = (clock.millis() << 12) | random.nextInt(1 << 11);
         long value = LAST.updateAndGet(last -> Math.max(fresh, last + 1));
         long msb = ((value >>> 12) << 16) | (0x7L << 12) | (value & 0xFFF);
-        long lsb = (RANDOM.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new UUID(msb, lsb);
+    }
+
+    private static SecureRandom random() {
+        SecureRandom current = random;
+        if (current == null) {
+            synchronized (Uuid7.class) {
+                current = random;
+                if (current == null) {
+                    current = new SecureRandom();
+                    random = current;
+                }
+            }
+        }
+        return current;
     }
 }
