@@ -24,6 +24,10 @@ final class Api {
         this.key = key;
     }
 
+    String key() {
+        return key;
+    }
+
     Api as(String otherKey) {
         return new Api(uris, otherKey);
     }

@@ -39,6 +39,8 @@ final class Stack implements AutoCloseable {
     private final Path logs;
     private final List<ServiceProcess> processes = new ArrayList<>();
     private final Map<String, String> workerSettings = new HashMap<>();
+    private final Map<String, String> apiSettings = new HashMap<>();
+    private Map<String, String> redisSettings;
     private Connection db;
     private ServiceProcess api;
 
@@ -63,6 +65,22 @@ final class Stack implements AutoCloseable {
                 Integer.getInteger("digest.system.redis-port", 6379), redisDb, smtpPort);
     }
 
+    /** Extra environment for the api (set before {@link #startApi()}). */
+    Stack apiSetting(String name, String value) {
+        apiSettings.put(name, value);
+        return this;
+    }
+
+    /**
+     * How the services reach Redis, instead of {@code REDIS_URL} (e.g. a cluster's hosts and
+     * client type). The host and port given to the constructor are still what the test itself
+     * reads the stream from.
+     */
+    Stack redisSettings(Map<String, String> settings) {
+        this.redisSettings = Map.copyOf(settings);
+        return this;
+    }
+
     /** Extra environment for every worker started after this call. */
     Stack workerSetting(String name, String value) {
         workerSettings.put(name, value);
@@ -80,11 +98,13 @@ final class Stack implements AutoCloseable {
         try (Redis redis = redis()) {
             redis.call("FLUSHDB");
         }
-        api = start("api", Path.of(System.getProperty("digest.api.jar")), Map.of(
+        Map<String, String> env = new HashMap<>(Map.of(
                 "DIGEST_ADMIN_KEY", ADMIN_KEY,
                 "DIGEST_QUEUE_STREAM", stream,
                 "DIGEST_RATE_LIMIT_WRITE", "100000",
                 "DIGEST_RATE_LIMIT_READ", "100000"));
+        env.putAll(apiSettings);
+        api = start("api", Path.of(System.getProperty("digest.api.jar")), env);
         api.awaitReady(Duration.ofSeconds(90));
         db = DriverManager.getConnection("jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + database, "postgres", "");
         return api;
@@ -112,7 +132,11 @@ final class Stack implements AutoCloseable {
     private ServiceProcess start(String name, Path jar, Map<String, String> extra) throws Exception {
         Map<String, String> env = new HashMap<>(extra);
         env.put("DATABASE_URL", "postgresql://postgres@" + pgHost + ":" + pgPort + "/" + database);
-        env.put("REDIS_URL", "redis://" + redisHost + ":" + redisPort + "/" + redisDb);
+        if (redisSettings == null) {
+            env.put("REDIS_URL", "redis://" + redisHost + ":" + redisPort + "/" + redisDb);
+        } else {
+            env.putAll(redisSettings);
+        }
         ServiceProcess process = ServiceProcess.start(name, jar, env, logs);
         processes.add(process);
         return process;
@@ -145,6 +169,10 @@ final class Stack implements AutoCloseable {
         digest.put("enabled", false);
         digest.put("emptyWindow", "send");
         return api.post("/api/v1/digests", digest, 201).get("id").asText();
+    }
+
+    String stream() {
+        return stream;
     }
 
     Redis redis() throws IOException {
