@@ -4,7 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.digest.worker.config.WorkerConfig;
 import dev.digest.worker.support.RunFixture;
@@ -18,9 +18,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A template bomb among ordinary digests: the bomb's run fails (once, with the reason) while
@@ -32,7 +31,9 @@ class BoundedRenderingTest {
     private static final Duration ON_TIME = Duration.ofSeconds(20);
     private static final String BOMB = "{#for e in events}{#for a in e.payload.l}{#for b in e.payload.l}"
             + "{#for c in e.payload.l}x{/for}{/for}{/for}{/for}";
-    private static GreenMail smtp;
+    // A real SMTP server for the whole class (GreenMail's own JUnit extension).
+    @RegisterExtension
+    static final GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP).withPerMethodLifecycle(false);
 
     @Inject
     Pool pool;
@@ -43,16 +44,6 @@ class BoundedRenderingTest {
     @Inject
     WorkerConfig config;
 
-    @BeforeAll
-    static void startSmtp() {
-        smtp = new GreenMail(ServerSetupTest.SMTP);
-        smtp.start();
-    }
-
-    @AfterAll
-    static void stopSmtp() {
-        smtp.stop();
-    }
 
     @Test
     void aBombRunFailsWhileTenNormalRunsSucceedOnTimeAndTheWorkerStaysLive() throws InterruptedException {

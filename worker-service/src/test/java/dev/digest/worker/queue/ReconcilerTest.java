@@ -3,7 +3,7 @@ package dev.digest.worker.queue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.digest.common.Uuid7;
 import dev.digest.common.job.JobMessage;
@@ -24,16 +24,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Runs the database holds reach a final status by themselves, whatever Redis forgot. */
 @QuarkusTest
 class ReconcilerTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static GreenMail smtp;
+    // A real SMTP server for the whole class (GreenMail's own JUnit extension).
+    @RegisterExtension
+    static final GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP).withPerMethodLifecycle(false);
 
     @Inject
     Pool pool;
@@ -44,16 +45,6 @@ class ReconcilerTest {
     @Inject
     WorkerConfig config;
 
-    @BeforeAll
-    static void startSmtp() {
-        smtp = new GreenMail(ServerSetupTest.SMTP);
-        smtp.start();
-    }
-
-    @AfterAll
-    static void stopSmtp() {
-        smtp.stop();
-    }
 
     private static double metric(String series) {
         String body = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();

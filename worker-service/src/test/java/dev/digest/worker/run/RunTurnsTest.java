@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.digest.common.run.ClaimedRun;
 import dev.digest.common.run.Finished;
@@ -24,9 +24,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Runs of one digest take turns: a run that finds another delivering its window waits in the
@@ -37,7 +36,9 @@ import org.junit.jupiter.api.Test;
 class RunTurnsTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static GreenMail smtp;
+    // A real SMTP server for the whole class (GreenMail's own JUnit extension).
+    @RegisterExtension
+    static final GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP).withPerMethodLifecycle(false);
 
     @Inject
     Pool pool;
@@ -51,16 +52,6 @@ class RunTurnsTest {
     @Inject
     RunLedger ledger;
 
-    @BeforeAll
-    static void startSmtp() {
-        smtp = new GreenMail(ServerSetupTest.SMTP);
-        smtp.start();
-    }
-
-    @AfterAll
-    static void stopSmtp() {
-        smtp.stop();
-    }
 
     private long pendingFor(String messageId) {
         return redis.stream(String.class).xpending(config.stream(), config.group(), StreamRange.of(messageId, messageId), 10)
