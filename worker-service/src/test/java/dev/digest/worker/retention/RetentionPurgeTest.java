@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.digest.common.run.RunLedger;
 import dev.digest.worker.config.WorkerConfig;
 import dev.digest.worker.retention.RetentionPurge.Purged;
 import dev.digest.worker.support.RunFixture;
@@ -13,6 +14,7 @@ import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -33,6 +35,9 @@ class RetentionPurgeTest {
 
     @Inject
     RetentionPurge purge;
+
+    @Inject
+    RunLedger ledger;
 
     @Inject
     Pool pool;
@@ -102,6 +107,27 @@ class RetentionPurgeTest {
         assertEquals(1, emailLogs(latest));
         assertTrue(exists("digest_runs", recent), "a run younger than the age stays");
         assertTrue(metric("digest_retention_purged_total{kind=\"runs\"}") >= before + 4);
+    }
+
+    @Test
+    void workersPurgingAtOnceRemoveEachRunOnceAndKeepTheLatestWindow() {
+        RunFixture fixture = RunFixture.create(pool, redis, config.stream(), 1);
+        List<UUID> old = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            old.add(fixture.finishedRun(fixture.digestId(), "succeeded", "manual", days(40 - i), days(40 - i)));
+        }
+        UUID latest = fixture.finishedRun(fixture.digestId(), "succeeded", "manual", days(5), days(5));
+
+        // Four workers' batches of five at the same moment: each skips the rows another holds.
+        List<Integer> removed = Uni.join().all(List.of(ledger.purgeFinished(days(1), 5), ledger.purgeFinished(days(1), 5),
+                ledger.purgeFinished(days(1), 5), ledger.purgeFinished(days(1), 5))).andFailFast()
+                .await().atMost(WAIT);
+        purgeAll();
+
+        assertEquals(4, removed.size());
+        assertTrue(removed.stream().allMatch(count -> count <= 5), removed.toString());
+        assertTrue(old.stream().noneMatch(run -> exists("digest_runs", run)), "every older run went");
+        assertTrue(exists("digest_runs", latest));
     }
 
     @Test
