@@ -218,6 +218,25 @@ public class RunLedger {
             RETURNING r.id
             """;
 
+    // The oldest finished runs first, but never a digest's latest succeeded window: the next
+    // window starts at its end (PREVIOUS_WINDOW_END), and deleting it would make the next run
+    // send events again. Removing older runs cannot lower that maximum, so concurrent purges
+    // are safe. Email logs go with their runs (ON DELETE CASCADE).
+    private static final String PURGE_FINISHED = """
+            DELETE FROM digest_runs
+            WHERE id IN (SELECT r.id FROM digest_runs r
+                         WHERE r.status IN ('succeeded', 'failed', 'skipped', 'dead')
+                           AND r.finished_at < now() - $1::bigint * interval '1 millisecond'
+                           AND NOT COALESCE(r.status = 'succeeded' AND r.trigger <> 'test'
+                                   AND r.window_end >= (SELECT max(l.window_end) FROM digest_runs l
+                                                        WHERE l.digest_id = r.digest_id AND l.status = 'succeeded'
+                                                          AND l.trigger <> 'test'), false)
+                         ORDER BY r.finished_at
+                         LIMIT $2
+                         FOR UPDATE SKIP LOCKED)
+              AND status IN ('succeeded', 'failed', 'skipped', 'dead')
+            """;
+
     static {
         for (RunTransition transition : RunTransition.values()) {
             if (!transition.allowedByStatusMachine()) {
@@ -460,6 +479,18 @@ public class RunLedger {
         Integer[] claims = lost.stream().map(OnStream::claims).toArray(Integer[]::new);
         String[] messages = lost.stream().map(OnStream::messageId).toArray(String[]::new);
         return pool.preparedQuery(REPUBLISH).execute(Tuple.of(ids, claims, messages)).map(rows -> rows.size());
+    }
+
+    // ---- the retention purge's move ------------------------------------------------------
+
+    /**
+     * {@link RunTransition#PURGE_FINISHED}: removes at most {@code limit} runs (with their email
+     * logs) that finished longer than {@code olderThan} ago, keeping each digest's latest
+     * succeeded window; how many. Rows another purge holds are skipped, not waited for.
+     */
+    public Uni<Integer> purgeFinished(Duration olderThan, int limit) {
+        return pool.preparedQuery(PURGE_FINISHED).execute(Tuple.of(olderThan.toMillis(), limit))
+                .map(rows -> rows.rowCount());
     }
 
     // ---- helpers -------------------------------------------------------------------------

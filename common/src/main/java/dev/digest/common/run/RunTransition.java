@@ -37,7 +37,13 @@ public enum RunTransition {
     WAKE(EnumSet.of(RunStatus.QUEUED), EnumSet.of(RunStatus.QUEUED)),
     /** A run of the old stack enters as history, already finished: nothing is ever sent for it. */
     IMPORT(EnumSet.noneOf(RunStatus.class),
-            EnumSet.of(RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.SKIPPED, RunStatus.DEAD));
+            EnumSet.of(RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.SKIPPED, RunStatus.DEAD)),
+    /**
+     * The retention purge removes a finished run past its age, and its email logs with it; never
+     * the latest succeeded window of its digest, where the next window starts.
+     */
+    PURGE_FINISHED(EnumSet.of(RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.SKIPPED, RunStatus.DEAD),
+            EnumSet.noneOf(RunStatus.class));
 
     private final Set<RunStatus> from;
     private final Set<RunStatus> to;

@@ -31,4 +31,11 @@ class RunTransitionTest {
         assertFalse(RunTransition.REQUEUE_LAPSED.from().contains(RunStatus.SUCCEEDED));
         assertFalse(RunTransition.CLAIM.from().contains(RunStatus.SUCCEEDED));
     }
+
+    @Test
+    void thePurgeRemovesOnlyFinishedRuns() {
+        assertEquals(EnumSet.of(RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.SKIPPED, RunStatus.DEAD),
+                RunTransition.PURGE_FINISHED.from());
+        assertTrue(RunTransition.PURGE_FINISHED.to().isEmpty(), "a purged run is gone, not moved");
+    }
 }

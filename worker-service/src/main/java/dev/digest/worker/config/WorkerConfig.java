@@ -142,4 +142,53 @@ public interface WorkerConfig {
     /** Domain of the Message-IDs the worker derives from (run, recipient). */
     @WithDefault("digest.local")
     String messageIdDomain();
+
+    /** What the retention purge keeps ({@code digest.worker.retention.*}). */
+    Retention retention();
+
+    /**
+     * How long history is kept, and how fast the rest is removed. Every worker purges; the
+     * statements skip rows another worker holds, so replicas share the work. A duration of zero
+     * or less keeps that kind of data for ever.
+     */
+    interface Retention {
+
+        /** Whether this worker purges at all. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often the purge runs ({@code off} disables the timer). */
+        @WithDefault("60s")
+        String every();
+
+        /**
+         * Finished runs (with their email logs) are removed this long after they finished;
+         * a digest's latest succeeded run is always kept, since its next window starts there.
+         */
+        @WithDefault("P90D")
+        Duration runs();
+
+        /**
+         * An event is removed once every digest of its application that could include it has
+         * delivered a window ending at least this long after the event was received (and it is
+         * older than the first-window look-back plus this, for digests that have not run yet).
+         */
+        @WithDefault("P30D")
+        Duration eventsGrace();
+
+        /** Dead-letter stream entries are removed this long after they were added. */
+        @WithDefault("P30D")
+        Duration deadLetters();
+
+        /** Rows one statement removes at the most: short transactions, short row locks. */
+        @WithDefault("1000")
+        @Min(1)
+        @Max(100000)
+        int batch();
+
+        /** Batches of each kind one tick runs at the most, so a large backlog is worked off over ticks. */
+        @WithDefault("10")
+        @Min(1)
+        int batchesPerTick();
+    }
 }

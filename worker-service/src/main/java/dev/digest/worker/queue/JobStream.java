@@ -7,6 +7,7 @@ import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.XClaimArgs;
 import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
 import io.quarkus.redis.datasource.stream.XReadGroupArgs;
+import io.quarkus.redis.datasource.stream.XTrimArgs;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import io.vertx.mutiny.redis.client.Command;
@@ -149,6 +150,11 @@ public class JobStream {
 
     public Uni<Void> ack(String id) {
         return streams.xack(config.stream(), config.group(), id).replaceWithVoid();
+    }
+
+    /** Removes dead-letter entries added before {@code epochMillis}; how many. */
+    public Uni<Long> trimDeadLettersBefore(long epochMillis) {
+        return streams.xtrim(config.deadLetterStream(), new XTrimArgs().minid(epochMillis + "-0"));
     }
 
     /** Copies a message to the dead-letter stream with the reason; the original is acknowledged separately. */

@@ -79,6 +79,48 @@ public record RunFixture(Pool pool, RedisDataSource redis, String stream, UUID a
         return id;
     }
 
+    /** Stores an event of an existing type, received {@code ago} before now. */
+    public UUID event(String type, Duration ago) {
+        UUID id = Uuid7.next();
+        exec(pool, "INSERT INTO digest_webhook_events (id, application_id, event_type_key, payload, occurred_at, received_at)"
+                + " VALUES ($1, $2, $3, '{}'::jsonb, now(), now() - $4::bigint * interval '1 millisecond')",
+                Tuple.of(id, applicationId, type, ago.toMillis()));
+        return id;
+    }
+
+    /** Sets the event types the digest includes (none: every type). */
+    public RunFixture eventTypes(String... types) {
+        exec(pool, "UPDATE digest_digests SET event_types = $2 WHERE id = $1", Tuple.of(digestId, types));
+        return this;
+    }
+
+    /** Another digest of the application, including {@code types} (none: every type), that never ran. */
+    public UUID digest(String... types) {
+        UUID digest = Uuid7.next();
+        exec(pool, "INSERT INTO digest_digests (id, application_id, name, cron, time_zone, recipients, email_template_id,"
+                        + " event_types) SELECT $1, application_id, 'Other', cron, time_zone, recipients, email_template_id, $3"
+                        + " FROM digest_digests WHERE id = $2",
+                Tuple.of(digest, digestId, types));
+        return digest;
+    }
+
+    /**
+     * A finished run of {@code digest} ({@code trigger} manual or test), which finished
+     * {@code finishedAgo} before now with a window of an hour ending {@code windowEndAgo} before now.
+     */
+    public UUID finishedRun(UUID digest, String status, String trigger, Duration finishedAgo, Duration windowEndAgo) {
+        UUID run = Uuid7.next();
+        exec(pool, "INSERT INTO digest_runs (id, application_id, digest_id, trigger, status, test_recipient, attempts,"
+                        + " claims, window_start, window_end, started_at, finished_at, created_at, updated_at)"
+                        + " SELECT $1, $2, $3, $4, $5, CASE WHEN $4 = 'test' THEN 'tester@example.com' END, 1, 1,"
+                        + " w.end_at - interval '1 hour', w.end_at, f.at, f.at, f.at, f.at"
+                        + " FROM (SELECT now() - $6::bigint * interval '1 millisecond' AS at) f,"
+                        + " (SELECT now() - $7::bigint * interval '1 millisecond' AS end_at) w",
+                Tuple.of(run, applicationId, digest, trigger, status, finishedAgo.toMillis())
+                        .addValue(windowEndAgo.toMillis()));
+        return run;
+    }
+
     /** Records an unsubscribe, as the api's endpoint does. */
     public void unsubscribe(String recipient) {
         exec(pool, "INSERT INTO digest_unsubscribes (application_id, digest_id, recipient) VALUES ($1, $2, lower($3))",
