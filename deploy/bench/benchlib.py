@@ -1,6 +1,7 @@
 """Helpers the benchmark scripts share: the local PostgreSQL and Redis, and the packaged api."""
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -10,6 +11,22 @@ import urllib.request
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 JAR = os.path.join(ROOT, "api-service", "target", "quarkus-app", "quarkus-run.jar")
 ADMIN_KEY = "bench-admin-key-0123456789abcdef"
+
+
+def java_statement(java_file, name):
+    """The SQL text block a Java source declares as the constant NAME, so a benchmark times what runs."""
+    text = open(os.path.join(ROOT, java_file)).read()
+    match = re.search(name + r' = """\n(.*?)"""', text, re.S)
+    if not match:
+        sys.exit(f"{name} not found in {java_file}")
+    return match.group(1)
+
+
+def bind(sql, args):
+    """The statement with its $n parameters replaced by SQL literals (given as text)."""
+    for i, value in sorted(args.items(), reverse=True):
+        sql = sql.replace(f"${i}", value)
+    return sql
 
 
 def require_jar():

@@ -16,23 +16,13 @@ import os
 import re
 import time
 
-from benchlib import ROOT, psql, recreate_database
+from benchlib import ROOT, bind, java_statement, psql, recreate_database
 
 DB = "digest_bench_reconcile"
 
 
-def statement(java_file, name):
-    text = open(os.path.join(ROOT, java_file)).read()
-    match = re.search(name + r' = """\n(.*?)"""', text, re.S)
-    if not match:
-        raise SystemExit(f"{name} not found in {java_file}")
-    return match.group(1)
-
-
 def explain(sql, args):
-    for i, value in sorted(args.items(), reverse=True):
-        sql = sql.replace(f"${i}", value)
-    plan = psql("EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT) " + sql, DB)
+    plan = psql("EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT) " + bind(sql, args), DB)
     times = re.findall(r"Execution Time: ([0-9.]+) ms", plan)
     uses = sorted(set(re.findall(r"Index (?:Only )?Scan using (\w+)", plan)
                       + re.findall(r"Bitmap Index Scan on (\w+)", plan)))
@@ -82,12 +72,12 @@ def main():
     ledger = "common/src/main/java/dev/digest/common/run/RunLedger.java"
     gauges = "worker-service/src/main/java/dev/digest/worker/metrics/QueueGauges.java"
     checks = [
-        ("reconciler: page of 500 queued runs on the stream", statement(ledger, "ON_STREAM_SINCE"),
+        ("reconciler: page of 500 queued runs on the stream", java_statement(ledger, "ON_STREAM_SINCE"),
          {1: "30000", 2: "'1970-01-01T00:00:00Z'::timestamptz", 3: "'00000000-0000-0000-0000-000000000000'::uuid",
           4: "500"}),
-        ("reconciler: lapsed leases (none lapsed)", statement(ledger, "REQUEUE_LAPSED"), {1: "500"}),
-        ("re-publisher: due runs without a message", statement(ledger, "DUE_FOR_PUBLICATION"), {1: "200"}),
-        ("queue gauges: waiting, overdue, lapsed", statement(gauges, "RUNS"), {1: "300000"}),
+        ("reconciler: lapsed leases (none lapsed)", java_statement(ledger, "REQUEUE_LAPSED"), {1: "500"}),
+        ("re-publisher: due runs without a message", java_statement(ledger, "DUE_FOR_PUBLICATION"), {1: "200"}),
+        ("queue gauges: waiting, overdue, lapsed", java_statement(gauges, "RUNS"), {1: "300000"}),
     ]
     print(f"{'statement':52} {'ms':>9}  indexes used")
     for name, sql, values in checks:

@@ -21,25 +21,15 @@ import tempfile
 import threading
 import time
 
-from benchlib import ROOT, psql, recreate_database
+from benchlib import ROOT, bind, java_statement, psql, recreate_database
 
 DB = "digest_bench_retention"
 APP = "00000000-0000-0000-0000-000000000001"
 TYPES = 5
 
 
-def statement(java_file, name):
-    text = open(os.path.join(ROOT, java_file)).read()
-    match = re.search(name + r' = """\n(.*?)"""', text, re.S)
-    if not match:
-        raise SystemExit(f"{name} not found in {java_file}")
-    return match.group(1)
-
-
-def bind(sql, args):
-    for i, value in sorted(args.items(), reverse=True):
-        sql = sql.replace(f"${i}", value)
-    return sql.strip() + ";\n"
+def statement_line(sql, args):
+    return bind(sql, args).strip() + ";\n"
 
 
 def pgbench(script, log_dir, prefix, extra):
@@ -137,9 +127,9 @@ def main():
     seed(args.events, args.runs)
 
     day = 86_400_000
-    purge_events = bind(statement("worker-service/src/main/java/dev/digest/worker/retention/ExpiredEvents.java",
+    purge_events = statement_line(java_statement("worker-service/src/main/java/dev/digest/worker/retention/ExpiredEvents.java",
                                   "PURGE"), {1: str(day), 2: str(30 * day), 3: str(args.batch)})
-    purge_runs = bind(statement("common/src/main/java/dev/digest/common/run/RunLedger.java", "PURGE_FINISHED"),
+    purge_runs = statement_line(java_statement("common/src/main/java/dev/digest/common/run/RunLedger.java", "PURGE_FINISHED"),
                       {1: str(90 * day), 2: str(args.batch)})
     insert = (f"INSERT INTO digest_webhook_events (application_id, event_type_key, payload, occurred_at) "
               f"VALUES ('{APP}', 'type' || (random() * {TYPES - 1})::int, "
