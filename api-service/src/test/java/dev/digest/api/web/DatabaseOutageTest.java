@@ -21,29 +21,35 @@ import org.junit.jupiter.api.Test;
 @TestProfile(DatabaseOutageTest.OwnPostgres.class)
 class DatabaseOutageTest {
 
+    // Started once per JVM: Quarkus may ask the profile for its settings again after the tests,
+    // and that must not start a second server. Closed after the tests, and at JVM exit should the
+    // tests not get that far.
     private static PrivatePostgres postgres;
 
     /** The api on a PostgreSQL server of this test's own. */
     public static class OwnPostgres implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
+            return server().datasource("digest_outage");
+        }
+    }
+
+    private static synchronized PrivatePostgres server() {
+        if (postgres == null) {
             try {
-                if (postgres == null) {
-                    postgres = PrivatePostgres.start("digest_outage");
-                }
-                return postgres.datasource("digest_outage");
+                postgres = PrivatePostgres.start("digest_outage");
             } catch (Exception e) {
                 throw new IllegalStateException("Cannot start a private PostgreSQL", e);
             }
+            PrivatePostgres started = postgres;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::closeQuietly));
         }
+        return postgres;
     }
 
     @AfterAll
     static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-            postgres = null;
-        }
+        server().close();
     }
 
     @Test

@@ -66,8 +66,12 @@ public final class PrivatePostgres implements AutoCloseable {
         run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop"), 60);
     }
 
+    /** Stops the server and removes its files; does nothing the second time. */
     @Override
-    public void close() throws IOException, InterruptedException {
+    public synchronized void close() throws IOException, InterruptedException {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try {
             if (Files.exists(data.resolve("postmaster.pid"))) {
                 stopImmediately();
@@ -76,6 +80,17 @@ public final class PrivatePostgres implements AutoCloseable {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             }
+        }
+    }
+
+    /** {@link #close()} for a shutdown hook. */
+    public void closeQuietly() {
+        try {
+            close();
+        } catch (IOException e) {
+            System.err.println("Could not stop the private PostgreSQL under " + dir + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
