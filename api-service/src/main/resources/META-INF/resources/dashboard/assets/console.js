@@ -1,0 +1,367 @@
+// What every console page shares: the session (the API key in sessionStorage, never in an
+// address), calls to the JSON API, the live run stream, and small DOM helpers that only ever
+// set text, so nothing the API returns is parsed as HTML.
+
+const KEY = 'digest.console.key';
+const ME = 'digest.console.me';
+const NOTICE = 'digest.console.notice';
+
+export const session = {
+  key: () => sessionStorage.getItem(KEY),
+  me: () => JSON.parse(sessionStorage.getItem(ME) || 'null'),
+  save(key, me) {
+    sessionStorage.setItem(KEY, key);
+    sessionStorage.setItem(ME, JSON.stringify(me));
+  },
+  clear() {
+    sessionStorage.removeItem(KEY);
+    sessionStorage.removeItem(ME);
+  },
+  /** A message for the sign-in page, e.g. why the session ended. */
+  notice(text) {
+    if (text === undefined) {
+      const value = sessionStorage.getItem(NOTICE);
+      sessionStorage.removeItem(NOTICE);
+      return value;
+    }
+    sessionStorage.setItem(NOTICE, text);
+  },
+};
+
+export const canWrite = (me) => Boolean(me && (me.admin || (me.scopes || []).includes('write')));
+
+export function signOut(notice) {
+  session.clear();
+  if (notice) session.notice(notice);
+  location.replace('/dashboard/sign-in');
+}
+
+/** A failed API call: the HTTP status and the problem document's detail. */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super((problem && (problem.detail || problem.title)) || `The API answered ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+/** Calls the JSON API with the session's key; a 401 ends the session. */
+export async function api(path, { method = 'GET', body, headers = {}, key = session.key() } = {}) {
+  const response = await fetch('/api/v1' + path, {
+    method,
+    headers: {
+      Authorization: 'Bearer ' + key,
+      Accept: 'application/json',
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    cache: 'no-store',
+    credentials: 'omit',
+  });
+  const text = await response.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  if (response.status === 401 && key === session.key() && session.key()) {
+    signOut('Your key was refused (unknown or revoked): sign in again.');
+  }
+  if (!response.ok) throw new ApiError(response.status, json);
+  return json;
+}
+
+/** A query string of the given parameters that have a value. */
+export function query(params) {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(name, value);
+  }
+  const text = search.toString();
+  return text ? '?' + text : '';
+}
+
+// ---- DOM ------------------------------------------------------------------------------------
+
+/** An element with attributes (on* handlers become listeners) and children (strings become text). */
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+    else if (name === 'text') node.textContent = value;
+    else node.setAttribute(name, value === true ? '' : value);
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export const $ = (selector, root = document) => root.querySelector(selector);
+
+/** Says what happened in the page's live region (read out by screen readers). */
+export function announce(message, kind = 'ok') {
+  const status = $('#status');
+  status.textContent = message;
+  status.dataset.kind = kind;
+}
+
+export function reportError(error) {
+  announce(error instanceof ApiError ? `${error.message} (HTTP ${error.status})` : String(error.message || error), 'error');
+}
+
+/**
+ * An action button (shown only to keys that may write): disabled while it runs, and the result
+ * — success or the API's problem — said in the live region.
+ */
+export function actionButton(label, testId, action, { danger = false } = {}) {
+  const button = el('button', { type: 'button', 'data-action': testId, 'data-testid': testId, class: danger ? 'danger' : null }, label);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      announce(await action(), 'ok');
+    } catch (error) {
+      reportError(error);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
+export function statusBadge(status) {
+  return el('span', { class: 'badge badge-' + status, 'data-testid': 'run-status', 'data-status': status }, status);
+}
+
+export function runLink(id) {
+  return el('a', { href: '/dashboard/runs/' + encodeURIComponent(id), class: 'mono' }, id.slice(0, 8));
+}
+
+/** Replaces the rows of a table body. */
+export function fillRows(tbody, rows) {
+  tbody.replaceChildren(...rows);
+}
+
+// ---- time -----------------------------------------------------------------------------------
+
+const localFormat = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+});
+
+/** An instant as a {@code <time>} in this browser's zone, the exact instant in its title. */
+export function time(iso, zone) {
+  if (!iso) return el('span', { class: 'none' }, '—');
+  const date = new Date(iso);
+  const text = zone ? inZone(date, zone) : localFormat.format(date);
+  return el('time', { datetime: iso, title: iso }, text);
+}
+
+export function inZone(date, zone) {
+  try {
+    return new Intl.DateTimeFormat(undefined, {
+      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+      timeZone: zone, timeZoneName: 'short',
+    }).format(date);
+  } catch {
+    return localFormat.format(date) + ' (' + zone + ' unknown here)';
+  }
+}
+
+export function duration(millis) {
+  if (millis === null || millis === undefined) return '—';
+  const seconds = Math.round(millis / 1000);
+  if (seconds < 60) return seconds + ' s';
+  if (seconds < 3600) return Math.floor(seconds / 60) + ' min ' + (seconds % 60) + ' s';
+  return Math.floor(seconds / 3600) + ' h ' + Math.floor((seconds % 3600) / 60) + ' min';
+}
+
+/** A datetime-local input's value as an ISO instant, and back. */
+export const fromLocalInput = (value) => (value ? new Date(value).toISOString() : '');
+export function toLocalInput(iso) {
+  if (!iso) return '';
+  const date = new Date(iso);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+// ---- the live stream ------------------------------------------------------------------------
+
+const indicatorText = { live: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…', off: 'Not live' };
+
+function indicate(state) {
+  const indicator = $('#live');
+  if (!indicator) return;
+  indicator.dataset.state = state;
+  indicator.textContent = indicatorText[state];
+}
+
+/**
+ * Reads {@code GET /api/v1/runs/live}. EventSource cannot send the Authorization header, so
+ * this is fetch with a stream reader and a small text/event-stream parser (lines end in LF or
+ * CRLF, as the server writes them). The stream is reopened with a growing, jittered delay and
+ * {@code Last-Event-ID}, so the server replays what changed while it was down; a stream silent
+ * past two keep-alives is taken for dead.
+ */
+export function liveRuns({ onRun, onOpen }) {
+  let lastId = null;
+  let failures = 0;
+  let stopped = false;
+  let controller = null;
+  addEventListener('pagehide', () => {
+    stopped = true;
+    controller?.abort();
+  });
+
+  async function connect() {
+    controller = new AbortController();
+    indicate(failures === 0 && lastId === null ? 'connecting' : 'reconnecting');
+    let watchdog = null;
+    const alive = () => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => controller.abort(), 40000);
+    };
+    try {
+      const headers = { Authorization: 'Bearer ' + session.key(), Accept: 'text/event-stream' };
+      if (lastId !== null) headers['Last-Event-ID'] = lastId;
+      const response = await fetch('/api/v1/runs/live', { headers, signal: controller.signal, cache: 'no-store', credentials: 'omit' });
+      if (response.status === 401) {
+        signOut('Your key was refused (unknown or revoked): sign in again.');
+        return;
+      }
+      if (!response.ok || !response.body) throw new Error('live stream answered ' + response.status);
+      failures = 0;
+      indicate('live');
+      alive();
+      onOpen?.();
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      let event = { type: 'message', data: [], id: null };
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        alive();
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, end).replace(/\r$/, '');
+          buffer = buffer.slice(end + 1);
+          if (line === '') {
+            if (event.id !== null) lastId = event.id;
+            if (event.type === 'run' && event.data.length) {
+              try {
+                onRun(JSON.parse(event.data.join('\n')));
+              } catch (error) {
+                console.warn('run event not applied', error);
+              }
+            }
+            event = { type: 'message', data: [], id: null };
+            continue;
+          }
+          if (line.startsWith(':')) continue;
+          const colon = line.indexOf(':');
+          const field = colon < 0 ? line : line.slice(0, colon);
+          const text = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+          if (field === 'data') event.data.push(text);
+          else if (field === 'event') event.type = text;
+          else if (field === 'id') event.id = text;
+        }
+      }
+    } catch {
+      // Dropped, refused or silent too long: reconnect below.
+    } finally {
+      clearTimeout(watchdog);
+    }
+    if (stopped) return;
+    failures += 1;
+    indicate('reconnecting');
+    const delay = Math.min(15000, 500 * 2 ** Math.min(failures - 1, 5));
+    setTimeout(connect, delay / 2 + Math.random() * (delay / 2));
+  }
+
+  connect();
+}
+
+/**
+ * A page that shows data kept current by the live stream. {@code load} draws the page from the
+ * API; it runs when the stream opens (first and every reconnect, so a page that lost its
+ * stream catches up), or after two seconds if the stream is slow to open. Run events that
+ * arrive while a load is under way are applied after it, so an older answer never overwrites a
+ * newer event.
+ */
+export function livePage({ load, onRun }) {
+  let loading = false;
+  let again = false;
+  let loadedOnce = false;
+  let held = [];
+
+  async function reload() {
+    if (loading) {
+      again = true;
+      return;
+    }
+    loading = true;
+    try {
+      do {
+        again = false;
+        await load();
+        loadedOnce = true;
+      } while (again);
+    } catch (error) {
+      reportError(error);
+    } finally {
+      loading = false;
+      const events = held;
+      held = [];
+      events.forEach(apply);
+    }
+  }
+
+  function apply(event) {
+    try {
+      onRun(event);
+    } catch (error) {
+      console.warn('run event not applied', error);
+    }
+  }
+
+  liveRuns({
+    onRun: (event) => (loading ? held.push(event) : apply(event)),
+    onOpen: reload,
+  });
+  setTimeout(() => loadedOnce || loading || reload(), 2000);
+  return { reload };
+}
+
+/** Calls {@code fn} at most once per {@code millis}, at the end of a burst. */
+export function debounce(fn, millis) {
+  let timer = null;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), millis);
+  };
+}
+
+// ---- page start -----------------------------------------------------------------------------
+
+/** Starts a signed-in page: back to sign-in without a session, then the page's own start. */
+export async function start(page) {
+  const me = session.me();
+  if (!session.key() || !me) {
+    location.replace('/dashboard/sign-in');
+    return;
+  }
+  $('#who').textContent = me.admin ? 'Admin' : `${me.applicationName}${canWrite(me) ? '' : ' (read only)'}`;
+  const out = $('#sign-out');
+  out.hidden = false;
+  out.addEventListener('click', () => signOut('Signed out.'));
+  document.body.classList.toggle('can-write', canWrite(me));
+  try {
+    await page(me);
+  } catch (error) {
+    reportError(error);
+  }
+}
