@@ -31,13 +31,14 @@ import org.openqa.selenium.WebElement;
  * application, what a read-only key and another tenant see. It saves screenshots of the pages
  * (see {@link Browser#screenshot}), which the README shows.
  *
- * <p>Own database ({@code digest_console}), Redis database 13, stream and group.
+ * <p>Own database ({@code digest_console}), Redis database 14 (11 to 13 belong to the backup test and the
+ * container smoke test), stream and group.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserIT {
 
-    private static final int REDIS_DB = 13;
+    private static final int REDIS_DB = 14;
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(60);
     private static final String HTML = """
             <div style="font-family: Georgia, serif; max-width: 36rem; margin: 0 auto; color: #222">

@@ -203,8 +203,8 @@ function indicate(state) {
  * Reads {@code GET /api/v1/runs/live}. EventSource cannot send the Authorization header, so
  * this is fetch with a stream reader and a small text/event-stream parser (lines end in LF or
  * CRLF, as the server writes them). The stream is reopened with a growing, jittered delay and
- * {@code Last-Event-ID}, so the server replays what changed while it was down; a stream silent
- * past two keep-alives is taken for dead.
+ * {@code Last-Event-ID}, so the server replays what changed while it was down (or says
+ * {@code resync} when that is too much); a stream silent past two keep-alives is taken for dead.
  */
 export function liveRuns({ onRun, onOpen }) {
   let lastId = null;
@@ -257,6 +257,9 @@ export function liveRuns({ onRun, onOpen }) {
               } catch (error) {
                 console.warn('run event not applied', error);
               }
+            } else if (event.type === 'resync') {
+              // Too much changed while the stream was down to replay: draw the page afresh.
+              onOpen?.();
             }
             event = { type: 'message', data: [], id: null };
             continue;
