@@ -37,8 +37,9 @@ function row(digest, me) {
     actions);
   rows.set(digest.id, { tr, lastRun });
   api('/runs' + query({ digestId: digest.id, limit: 1 }))
-    .then((page) => lastRun.replaceChildren(lastRunCell(page.items[0])))
-    .catch(() => lastRun.replaceChildren(el('span', { class: 'none' }, 'unknown')));
+    // A live event may have drawn a newer last run while this was on its way.
+    .then((page) => lastRun.dataset.live || lastRun.replaceChildren(lastRunCell(page.items[0])))
+    .catch(() => lastRun.dataset.live || lastRun.replaceChildren(el('span', { class: 'none' }, 'unknown')));
   return tr;
 }
 
@@ -84,7 +85,9 @@ start(async (me) => {
     },
     onRun(event) {
       const entry = rows.get(event.digestId);
-      if (entry) entry.lastRun.replaceChildren(lastRunCell({ id: event.runId, status: event.status, at: event.at }));
+      if (!entry) return;
+      entry.lastRun.dataset.live = 'true';
+      entry.lastRun.replaceChildren(lastRunCell({ id: event.runId, status: event.status, at: event.at }));
     },
   });
 });

@@ -41,21 +41,39 @@ async function load() {
   $('#first-page').hidden = cursors.length === 1;
 }
 
-/** A run that is new to this page: shown on top when the newest page shows runs like it. */
-async function maybeInsert(event) {
+// Runs being fetched to be shown on top, each with whether an event about it arrived meanwhile.
+const arriving = new Map();
+
+/**
+ * A run that is new to this page: shown on top when the newest page shows runs like it. An
+ * event about it during the fetch means the answer may be older than that event, so it is
+ * fetched again.
+ */
+async function insert(event) {
   const current = filters();
   if (cursors.length > 1 || current.to || (current.digestId && current.digestId !== event.digestId)) return;
-  const run = await api('/runs/' + event.runId);
+  let run;
+  do {
+    arriving.set(event.runId, false);
+    run = await api('/runs/' + event.runId);
+  } while (arriving.get(event.runId));
   if ((current.trigger && run.trigger !== current.trigger) || (current.status && run.status !== current.status)
-      || (current.from && new Date(run.createdAt) < new Date(current.from)) || tbody.querySelector(`tr[data-run-id="${run.id}"]`)) return;
+      || (current.from && new Date(run.createdAt) < new Date(current.from)) || rowOf(run.id)) return;
   tbody.prepend(runRow(run, digestName));
   $('#empty').hidden = true;
 }
 
+const rowOf = (runId) => tbody.querySelector(`tr[data-run-id="${CSS.escape(runId)}"]`);
+
 function onRun(event) {
-  const row = tbody.querySelector(`tr[data-run-id="${CSS.escape(event.runId)}"]`);
-  if (row) updateRow(row, event);
-  else maybeInsert(event).catch(() => {});
+  const row = rowOf(event.runId);
+  if (row) {
+    updateRow(row, event);
+  } else if (arriving.has(event.runId)) {
+    arriving.set(event.runId, true);
+  } else {
+    insert(event).catch(() => {}).finally(() => arriving.delete(event.runId));
+  }
 }
 
 form.addEventListener('submit', (event) => {
