@@ -231,9 +231,35 @@ class ConsoleBrowserIT {
         assertTrue(browser.all("tr[data-run-id='" + run + "']").isEmpty(), "nor is it listed");
     }
 
-    /** Every page with data in it, as the README shows them. */
     @Test
     @Order(7)
+    void aPageThatLostItsStreamCatchesUpWhenItIsBack() throws Exception {
+        Tenant shop = tenant("Reconnecting", List.of("read", "write"));
+        String digest = digest(shop, "While offline", false, "0 0 8 * * ?");
+        browser.signIn(shop.api.key());
+        browser.open("/dashboard/runs");
+        browser.until(d -> "live".equals(browser.find("#live").getAttribute("data-state")));
+        browser.markDocument();
+
+        String run;
+        browser.offline(true);
+        try {
+            browser.until(d -> "reconnecting".equals(browser.find("#live").getAttribute("data-state")));
+            run = shop.api.post("/api/v1/digests/" + digest + "/runs", Map.of(), 202).get("id").asText();
+            assertEquals("succeeded", shop.api.awaitFinished(run, RUN_TIMEOUT).get("status").asText());
+            assertTrue(browser.all("tr[data-run-id='" + run + "']").isEmpty(), "offline, the page cannot know yet");
+        } finally {
+            browser.offline(false);
+        }
+
+        browser.until(Duration.ofSeconds(20), d -> "succeeded".equals(statusOfRow(run)));
+        assertEquals("live", browser.find("#live").getAttribute("data-state"));
+        assertTrue(browser.sameDocument(), "it caught up without a reload");
+    }
+
+    /** Every page with data in it, as the README shows them. */
+    @Test
+    @Order(8)
     void everyPageAsAnOperatorSeesIt() throws Exception {
         Tenant shop = tenant("Acme Shop", List.of("read", "write", "ingest"));
         shop.api.post("/api/v1/event-types", Map.of("key", "order.created", "name", "New orders",
