@@ -4,8 +4,10 @@ import { runNow, testSendForm } from './digest-actions.js';
 
 const rows = new Map();
 let cursor = null;
-let pausedApplications = new Set();
+// Scheduled dispatch pauses: everywhere, of the signed-in application, or (for the admin) of these.
 let pausedEverywhere = false;
+let pausedMine = false;
+let pausedApplications = new Set();
 
 function lastRunCell(run) {
   if (!run) return el('span', { class: 'none' }, 'never run');
@@ -14,7 +16,7 @@ function lastRunCell(run) {
 }
 
 function stateCell(digest) {
-  const paused = pausedEverywhere || pausedApplications.has(digest.applicationId ?? 'mine');
+  const paused = pausedEverywhere || pausedMine || pausedApplications.has(digest.applicationId);
   const text = !digest.enabled ? 'disabled' : paused ? 'enabled, paused' : 'enabled';
   const cell = el('span', { class: 'state state-' + text.replace(', ', '-'), 'data-testid': 'digest-state' }, text);
   if (digest.scheduleError) cell.append(el('span', { class: 'problem small' }, ' ' + digest.scheduleError));
@@ -47,9 +49,10 @@ async function loadPaused(me) {
   try {
     const paused = (await api('/queue')).paused || {};
     pausedEverywhere = Boolean(paused.global);
-    pausedApplications = new Set(me.admin ? paused.applications || [] : paused.application ? ['mine'] : []);
+    pausedMine = Boolean(paused.application);
+    pausedApplications = new Set(paused.applications || []);
     const banner = $('#paused-banner');
-    banner.hidden = !pausedEverywhere && pausedApplications.size === 0;
+    banner.hidden = !pausedEverywhere && !pausedMine && pausedApplications.size === 0;
     banner.textContent = pausedEverywhere
       ? 'Scheduled dispatch is paused for every application: no digest fires until it is resumed (on the overview).'
       : me.admin
