@@ -45,8 +45,12 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls the JSON API with the session's key; a 401 ends the session. */
+/**
+ * Calls the JSON API with the session's key; a 401 ends the session. A POST or PUT always sends
+ * a JSON body (an empty object at least), as resources that consume JSON expect.
+ */
 export async function api(path, { method = 'GET', body, headers = {}, key = session.key() } = {}) {
+  if (body === undefined && (method === 'POST' || method === 'PUT')) body = {};
   const response = await fetch('/api/v1' + path, {
     method,
     headers: {

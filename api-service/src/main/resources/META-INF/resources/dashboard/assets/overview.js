@@ -99,8 +99,8 @@ function drawPause(me, paused) {
       : 'Scheduled runs of this application are on.';
   if (write) {
     actions.append(paused.application
-      ? actionButton('Resume this application', 'resume-application', () => toggle('/queue/resume', undefined, 'Application resumed: its digests fire again.'))
-      : actionButton('Pause this application', 'pause-application', () => toggle('/queue/pause', undefined, 'Application paused: its digests will not fire until resumed.'), { danger: true }));
+      ? actionButton('Resume this application', 'resume-application', () => toggle('/queue/resume', {}, 'Application resumed: its digests fire again.'))
+      : actionButton('Pause this application', 'pause-application', () => toggle('/queue/pause', {}, 'Application paused: its digests will not fire until resumed.'), { danger: true }));
   }
 }
 
