@@ -101,6 +101,9 @@ final class Stack implements AutoCloseable {
         Map<String, String> env = new HashMap<>(Map.of(
                 "DIGEST_ADMIN_KEY", ADMIN_KEY,
                 "DIGEST_QUEUE_STREAM", stream,
+                "DIGEST_QUEUE_GROUP", group,
+                "DIGEST_QUEUE_DEAD_LETTER_STREAM", stream + ":dead",
+                "DIGEST_EVENTS_CHANNEL", stream + ":events",
                 "DIGEST_RATE_LIMIT_WRITE", "100000",
                 "DIGEST_RATE_LIMIT_READ", "100000"));
         env.putAll(apiSettings);
@@ -120,6 +123,7 @@ final class Stack implements AutoCloseable {
                 "DIGEST_WORKER_STREAM", stream,
                 "DIGEST_WORKER_GROUP", group,
                 "DIGEST_WORKER_DEAD_LETTER_STREAM", stream + ":dead",
+                "DIGEST_EVENTS_CHANNEL", stream + ":events",
                 "DIGEST_WORKER_CLAIM_IDLE", "PT5S",
                 "DIGEST_WORKER_RECLAIM_EVERY", "1s",
                 "DIGEST_WORKER_SHUTDOWN_WAIT", "PT20S",

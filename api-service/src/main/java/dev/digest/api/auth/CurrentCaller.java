@@ -22,7 +22,10 @@ public class CurrentCaller {
         return caller;
     }
 
-    /** The application whose rows this request may see. */
+    /**
+     * The application whose rows this request may see; null for the admin key, which only
+     * endpoints marked {@link Access#orAdmin()} let in, and which see every application then.
+     */
     public UUID applicationId() {
         return get().applicationId();
     }

@@ -136,6 +136,14 @@ public interface ApiConfig {
         @WithDefault(JobStreams.STREAM)
         String stream();
 
+        /** The workers' consumer group on that stream (the console shows its pending, lag and consumers). */
+        @WithDefault(JobStreams.GROUP)
+        String group();
+
+        /** Where workers put the jobs of runs that died; the console lists, retries and discards them. */
+        @WithDefault(JobStreams.DEAD_LETTER_STREAM)
+        String deadLetterStream();
+
         /**
          * How long a new run waits for its request to publish it before the worker's
          * re-publisher takes over (as it does when Redis was unreachable).

@@ -48,10 +48,12 @@ public class DigestResource {
     private final Clock clock;
     private final int maxPreview;
     private final PreviewService previews;
+    private final DigestOwner owner;
 
     public DigestResource(DigestService service, RunLauncher launcher, CurrentCaller caller, Pagination pagination,
-            Clock clock, ApiConfig config, PreviewService previews) {
+            Clock clock, ApiConfig config, PreviewService previews, DigestOwner owner) {
         this.previews = previews;
+        this.owner = owner;
         this.service = service;
         this.launcher = launcher;
         this.caller = caller;
@@ -67,7 +69,9 @@ public class DigestResource {
                 .map(d -> Responses.created("/api/v1/digests/" + d.id, DigestResponse.from(d), d.version));
     }
 
+    /** The admin key lists every application's digests (each names its application). */
     @GET
+    @Access(value = Scope.READ, orAdmin = true)
     public Uni<Page<DigestResponse>> list(@QueryParam("enabled") Boolean enabled,
             @QueryParam("namePrefix") String namePrefix, @QueryParam("cursor") String cursor,
             @QueryParam("limit") Integer limit) {
@@ -76,8 +80,9 @@ public class DigestResource {
 
     @GET
     @Path("/{id}")
+    @Access(value = Scope.READ, orAdmin = true)
     public Uni<Response> get(@PathParam("id") UUID id) {
-        return service.get(caller.applicationId(), id).map(d -> Responses.ok(DigestResponse.from(d), d.version));
+        return owner.of(id).chain(application -> service.get(application, id)).map(d -> Responses.ok(DigestResponse.from(d), d.version));
     }
 
     @PUT
@@ -93,6 +98,7 @@ public class DigestResource {
     /** The next {@code count} instants the digest fires at (default 10), in UTC and in its own zone. */
     @GET
     @Path("/{id}/schedule")
+    @Access(value = Scope.READ, orAdmin = true)
     public Uni<ScheduleResponse> schedule(@PathParam("id") UUID id, @QueryParam("count") String count) {
         // Parsed here: a query parameter JAX-RS cannot convert would otherwise be a 404.
         int n;
@@ -105,7 +111,7 @@ public class DigestResource {
             throw ProblemException.invalid("count", "must be a whole number between 1 and " + maxPreview);
         }
         int instants = n;
-        return service.get(caller.applicationId(), id).map(d -> ScheduleResponse.of(d.cron, d.timeZone, d.enabled,
+        return owner.of(id).chain(application -> service.get(application, id)).map(d -> ScheduleResponse.of(d.cron, d.timeZone, d.enabled,
                 d.nextRunAt, d.scheduleError, clock.instant(), instants));
     }
 
@@ -115,24 +121,25 @@ public class DigestResource {
      */
     @GET
     @Path("/{id}/preview")
+    @Access(value = Scope.READ, orAdmin = true)
     public Uni<DigestPreview> preview(@PathParam("id") UUID id, @QueryParam("recipient") String recipient) {
-        return previews.digest(caller.applicationId(), id, recipient);
+        return owner.of(id).chain(application -> previews.digest(application, id, recipient));
     }
 
     /** Run now: a queued manual run, answered 202 with its Location. */
     @POST
     @Path("/{id}/runs")
-    @Access(Scope.WRITE)
+    @Access(value = Scope.WRITE, orAdmin = true)
     public Uni<Response> runNow(@PathParam("id") UUID id) {
-        return launcher.runNow(caller.applicationId(), id).map(RunResource::accepted);
+        return owner.of(id).chain(application -> launcher.runNow(application, id)).map(RunResource::accepted);
     }
 
     /** Sends the digest to one address, without moving its window; from sample events if given. */
     @POST
     @Path("/{id}/test")
-    @Access(Scope.WRITE)
+    @Access(value = Scope.WRITE, orAdmin = true)
     public Uni<Response> test(@PathParam("id") UUID id, @Valid @NotNull TestRunRequest request) {
-        return launcher.test(caller.applicationId(), id, request.to().trim(), request.events())
+        return owner.of(id).chain(application -> launcher.test(application, id, request.to().trim(), request.events()))
                 .map(RunResource::accepted);
     }
 

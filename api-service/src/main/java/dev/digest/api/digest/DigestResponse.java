@@ -13,6 +13,7 @@ import java.util.UUID;
  */
 public record DigestResponse(
         UUID id,
+        UUID applicationId,
         String name,
         String description,
         List<String> eventTypes,
@@ -32,7 +33,7 @@ public record DigestResponse(
         Instant updatedAt) {
 
     public static DigestResponse from(Digest digest) {
-        return new DigestResponse(digest.id, digest.name, digest.description, List.of(digest.eventTypes), digest.cron,
+        return new DigestResponse(digest.id, digest.applicationId, digest.name, digest.description, List.of(digest.eventTypes), digest.cron,
                 digest.timeZone, List.of(digest.recipients), digest.emailTemplateId, digest.enabled, digest.emptyWindow,
                 digest.missedRuns, digest.nextRunAt, ScheduleState.of(digest.enabled, digest.nextRunAt),
                 digest.enabled ? digest.scheduleError : null, digest.lastRunAt, digest.version, digest.createdAt, digest.updatedAt);

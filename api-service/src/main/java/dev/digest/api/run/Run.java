@@ -60,6 +60,10 @@ public class Run extends PanacheEntityBase {
     @Column(name = "available_at")
     public Instant availableAt;
 
+    /** Queued until the run holding its digest's window finishes. */
+    @Column(name = "turn_wait")
+    public boolean turnWait;
+
     @Column(name = "enqueued_at")
     public Instant enqueuedAt;
 

@@ -9,7 +9,11 @@ import dev.digest.common.run.RunStatus;
 import dev.digest.common.run.RunTrigger;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import dev.digest.common.run.PublishableRun;
+import io.smallrye.mutiny.Multi;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.stream.Collectors;
 import java.util.List;
 import java.util.UUID;
 
@@ -19,6 +23,8 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class RunLauncher {
+
+    private static final int PUBLISH_BATCH = 500;
 
     private final RunService runs;
     private final RunPublisher publisher;
@@ -50,6 +56,28 @@ public class RunLauncher {
                 .call(publisher::publish)
                 .chain(run -> runs.find(applicationId, runId))
                 .map(RunResponse::from);
+    }
+
+    /** The run as it is now (any application's for a null one). */
+    public Uni<RunResponse> find(UUID runId) {
+        return runs.find(null, runId).map(RunResponse::from);
+    }
+
+    /**
+     * Re-queues the matching failed and dead runs, then publishes them in pipelined batches;
+     * any a batch could not publish are sent by the re-publisher after the publish grace.
+     */
+    public Uni<RetriedRuns> retryMatching(UUID applicationId, RetryRunsRequest request) {
+        return runs.requeueMatching(applicationId, request).chain(requeued -> {
+            List<List<PublishableRun>> batches = new ArrayList<>();
+            for (int i = 0; i < requeued.size(); i += PUBLISH_BATCH) {
+                batches.add(requeued.subList(i, Math.min(requeued.size(), i + PUBLISH_BATCH)));
+            }
+            return Multi.createFrom().iterable(batches)
+                    .onItem().transformToUniAndConcatenate(publisher::publishAll)
+                    .collect().with(Collectors.summingInt(Integer::intValue))
+                    .map(published -> new RetriedRuns(requeued.size(), published));
+        });
     }
 
     private Uni<RunResponse> launch(UUID applicationId, UUID digestId, RunTrigger trigger, String testRecipient,

@@ -9,6 +9,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -17,16 +18,23 @@ import java.util.UUID;
 @WithSession
 public class RunRepository implements PanacheRepositoryBase<Run, UUID> {
 
+    /** The application's run (any application's for a null one: the admin's view); 404 otherwise. */
     public Uni<Run> findOwned(UUID applicationId, UUID id) {
-        return find("applicationId = :app and id = :id", Parameters.with("app", applicationId).and("id", id))
-                .firstResult()
+        Uni<Run> found = applicationId == null ? findById(id)
+                : find("applicationId = :app and id = :id", Parameters.with("app", applicationId).and("id", id))
+                        .firstResult();
+        return found
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Run"));
     }
 
     /** Newest first: people look for the latest runs. */
     public Uni<List<Run>> page(UUID applicationId, RunFilter filter, PageRequest page) {
-        StringBuilder query = new StringBuilder("applicationId = :app");
-        Parameters parameters = Parameters.with("app", applicationId);
+        StringBuilder query = new StringBuilder("1 = 1");
+        Parameters parameters = new Parameters();
+        if (applicationId != null) {
+            query.append(" and applicationId = :app");
+            parameters.and("app", applicationId);
+        }
         if (filter.digestId() != null) {
             query.append(" and digestId = :digest");
             parameters.and("digest", filter.digestId());
@@ -38,6 +46,14 @@ public class RunRepository implements PanacheRepositoryBase<Run, UUID> {
         if (filter.trigger() != null) {
             query.append(" and trigger = :trigger");
             parameters.and("trigger", filter.trigger());
+        }
+        if (filter.createdFrom() != null) {
+            query.append(" and createdAt >= :from");
+            parameters.and("from", filter.createdFrom());
+        }
+        if (filter.createdBefore() != null) {
+            query.append(" and createdAt < :to");
+            parameters.and("to", filter.createdBefore());
         }
         if (page.after() != null) {
             query.append(" and id < :after");
@@ -54,7 +70,8 @@ public class RunRepository implements PanacheRepositoryBase<Run, UUID> {
                 .getResultList());
     }
 
-    /** Filters of the run list; null means any. */
-    public record RunFilter(UUID digestId, RunStatus status, RunTrigger trigger) {
+    /** Filters of the run list; null means any. Created in [createdFrom, createdBefore). */
+    public record RunFilter(UUID digestId, RunStatus status, RunTrigger trigger, Instant createdFrom,
+            Instant createdBefore) {
     }
 }

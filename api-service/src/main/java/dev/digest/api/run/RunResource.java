@@ -20,13 +20,24 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import dev.digest.api.auth.Caller;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
 import java.net.URI;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
 
-/** The run history with its email logs, and retries. Runs are requested on {@code /digests/{id}/runs}. */
+/**
+ * The run history with its email logs and attempts, retries and cancellations. Runs are
+ * requested on {@code /digests/{id}/runs}. The admin key sees and acts on every application's
+ * runs; an application key only on its own.
+ */
 @Path("/api/v1/runs")
-@Access(Scope.READ)
+@Access(value = Scope.READ, orAdmin = true)
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
 
@@ -44,18 +55,37 @@ public class RunResource {
 
     @POST
     @Path("/{id}/retry")
-    @Access(Scope.WRITE)
+    @Access(value = Scope.WRITE, orAdmin = true)
     public Uni<Response> retry(@PathParam("id") UUID runId) {
         return launcher.retry(caller.applicationId(), runId).map(RunResource::accepted);
     }
 
+    /** Re-queues every failed or dead run matching the filter; the answer says how many. */
+    @POST
+    @Path("/retry")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Access(value = Scope.WRITE, orAdmin = true)
+    public Uni<RetriedRuns> retryMatching(@Valid @NotNull RetryRunsRequest request) {
+        return launcher.retryMatching(scope(request.applicationId()), request);
+    }
+
+    /** Gives up on a queued run: it is never sent, and its window is left for the digest's next run. */
+    @POST
+    @Path("/{id}/cancel")
+    @Access(value = Scope.WRITE, orAdmin = true)
+    public Uni<RunResponse> cancel(@PathParam("id") UUID runId) {
+        return runs.cancel(caller.applicationId(), runId).map(RunResponse::from);
+    }
+
     @GET
     public Uni<Page<RunResponse>> list(@QueryParam("digestId") UUID digestId, @QueryParam("status") String status,
-            @QueryParam("trigger") String trigger, @QueryParam("cursor") String cursor,
+            @QueryParam("trigger") String trigger, @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("applicationId") UUID applicationId, @QueryParam("cursor") String cursor,
             @QueryParam("limit") Integer limit) {
         RunRepository.RunFilter filter = new RunRepository.RunFilter(digestId,
-                parse(RunStatus.class, "status", status), parse(RunTrigger.class, "trigger", trigger));
-        return runs.list(caller.applicationId(), filter, pagination.of(cursor, limit));
+                parse(RunStatus.class, "status", status), parse(RunTrigger.class, "trigger", trigger),
+                instant("from", from), instant("to", to));
+        return runs.list(scope(applicationId), filter, pagination.of(cursor, limit));
     }
 
     @GET
@@ -67,6 +97,32 @@ public class RunResource {
     /** 202 with the run and where to follow it. */
     public static Response accepted(RunResponse run) {
         return Response.accepted(run).location(URI.create("/api/v1/runs/" + run.id())).build();
+    }
+
+    /**
+     * The application a request acts on: an application key's own (naming another is a 404, as
+     * its rows are invisible), or for the admin the one named, or every one (null).
+     */
+    private UUID scope(UUID requested) {
+        Caller who = caller.get();
+        if (who.admin()) {
+            return requested;
+        }
+        if (requested != null && !requested.equals(who.applicationId())) {
+            throw ProblemException.notFound("Application");
+        }
+        return who.applicationId();
+    }
+
+    private static Instant instant(String field, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ProblemException.invalid(field, "must be an ISO-8601 instant with an offset, e.g. 2026-11-22T08:00:00Z");
+        }
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String field, String value) {

@@ -11,7 +11,10 @@ import dev.digest.common.run.RunLedger;
 import dev.digest.common.run.RunTrigger;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import dev.digest.common.run.RunStatus;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -23,11 +26,13 @@ public class RunService {
 
     private final RunRepository runs;
     private final RunLedger ledger;
+    private final RunAttempts attempts;
     private final ApiConfig.Queue queue;
 
-    public RunService(RunRepository runs, RunLedger ledger, ApiConfig config) {
+    public RunService(RunRepository runs, RunLedger ledger, RunAttempts attempts, ApiConfig config) {
         this.runs = runs;
         this.ledger = ledger;
+        this.attempts = attempts;
         this.queue = config.queue();
     }
 
@@ -39,6 +44,32 @@ public class RunService {
             List<SampleEvents.Sample> testEvents) {
         return ledger.create(applicationId, digestId, trigger, testRecipient, testEvents, queue.publishGrace())
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Digest"));
+    }
+
+    /**
+     * Puts every failed or dead run matching the request back in the queue, in one statement.
+     * Asking again re-queues nothing more: the runs are queued by then.
+     */
+    public Uni<List<PublishableRun>> requeueMatching(UUID applicationId, RetryRunsRequest request) {
+        Set<RunStatus> statuses = request.status() == null ? EnumSet.of(RunStatus.FAILED, RunStatus.DEAD)
+                : EnumSet.of(RunStatus.fromWire(request.status()));
+        return ledger.requeueMatching(statuses, applicationId, request.digestId(), request.from(), request.to(),
+                queue.publishGrace());
+    }
+
+    /**
+     * Cancels a queued run: 404 when it is not the application's, the run unchanged when it was
+     * cancelled already, 409 in any other state.
+     */
+    public Uni<Run> cancel(UUID applicationId, UUID id) {
+        return runs.findOwned(applicationId, id)
+                .chain(run -> ledger.cancel(applicationId, id))
+                .chain(cancelled -> runs.findOwned(applicationId, id).invoke(run -> {
+                    if (!cancelled && run.status != RunStatus.CANCELLED) {
+                        throw new ProblemException(ProblemType.CONFLICT, "Only queued runs can be cancelled; this one is "
+                                + run.status.wire());
+                    }
+                }));
     }
 
     /** Puts a failed or dead run back in the queue; 404 when it is not the application's, 409 in any other state. */
@@ -55,7 +86,8 @@ public class RunService {
 
     public Uni<RunResponse> get(UUID applicationId, UUID id) {
         return runs.findOwned(applicationId, id)
-                .chain(run -> runs.emailLogs(id).map(logs -> RunResponse.withLogs(run, logs)));
+                .chain(run -> runs.emailLogs(id).chain(logs -> attempts.of(id)
+                        .map(history -> RunResponse.withDetail(run, logs, history))));
     }
 
     public Uni<Page<RunResponse>> list(UUID applicationId, RunRepository.RunFilter filter, PageRequest page) {

@@ -38,6 +38,9 @@ import org.jboss.logging.Logger;
  * same instant impossible, whatever happens), and their {@code next_run_at} is moved past now. Only after
  * the commit are the jobs appended to the stream; runs that could not be appended stay
  * {@code queued} without a stream id, and the worker's re-publisher sends them.
+ *
+ * <p>A paused application's digests (or every digest, while dispatch is paused globally) are
+ * not claimed: their due instants wait, and on resume follow each digest's missed-run policy.
  */
 @ApplicationScoped
 public class Dispatcher {
@@ -45,9 +48,12 @@ public class Dispatcher {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
 
     private static final String CLAIM = """
-            SELECT id, application_id, cron, time_zone, next_run_at, missed_runs FROM digest_digests
-            WHERE enabled AND next_run_at <= $1
-            ORDER BY next_run_at
+            SELECT d.id, d.application_id, d.cron, d.time_zone, d.next_run_at, d.missed_runs FROM digest_digests d
+            WHERE d.enabled AND d.next_run_at <= $1
+              AND NOT EXISTS (SELECT 1 FROM digest_dispatch_pause)
+              AND NOT EXISTS (SELECT 1 FROM digest_applications a
+                              WHERE a.id = d.application_id AND a.dispatch_paused_at IS NOT NULL)
+            ORDER BY d.next_run_at
             LIMIT $2
             FOR UPDATE SKIP LOCKED
             """;
@@ -131,6 +137,7 @@ public class Dispatcher {
         Timer.Sample sample = Timer.start();
         return pool.withTransaction(connection -> claimAndPlan(connection, now, size))
                 .invoke(() -> sample.stop(databaseTime))
+                .invoke(result -> ledger.announceCreated(result.runs()))
                 .chain(result -> publisher.publishAll(result.runs().stream().map(Dispatcher::publishable).toList())
                         .map(published -> {
                     Instant onStream = clock.instant();

@@ -33,9 +33,10 @@ public abstract class TenantRepository<E extends TenantEntity> implements Panach
      * ({@code ""} for none); ids are time-ordered, so this is creation order.
      */
     public Uni<List<E>> page(UUID applicationId, String filter, Map<String, Object> filterParameters, PageRequest page) {
-        Parameters parameters = Parameters.with("app", applicationId);
+        // A null application is the admin's view of every application (see Access.orAdmin).
+        Parameters parameters = applicationId == null ? new Parameters() : Parameters.with("app", applicationId);
         filterParameters.forEach(parameters::and);
-        StringBuilder query = new StringBuilder("applicationId = :app");
+        StringBuilder query = new StringBuilder(applicationId == null ? "1 = 1" : "applicationId = :app");
         if (!filter.isEmpty()) {
             query.append(" and ").append(filter);
         }

@@ -140,6 +140,12 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response unavailable(DependencyUnavailableException e) {
+        return Response.fromResponse(respond(ProblemType.UNAVAILABLE, e.getMessage(), List.of()))
+                .header(HttpHeaders.RETRY_AFTER, DatabaseOutage.RETRY_AFTER.toSeconds()).build();
+    }
+
+    @ServerExceptionMapper
     public Response internal(Throwable e) {
         if (databaseOutage.recognise(e)) {
             return Response.fromResponse(respond(ProblemType.UNAVAILABLE,

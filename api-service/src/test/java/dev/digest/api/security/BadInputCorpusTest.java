@@ -122,7 +122,8 @@ class BadInputCorpusTest {
         cases.add(new Case("application key creates an application", () -> a.request()
                 .body(Map.of("name", "x", "slug", "x-" + UUID.randomUUID().toString().substring(0, 8))).post("/api/v1/applications")));
         cases.add(new Case("application key lists applications", () -> a.request().get("/api/v1/applications")));
-        cases.add(new Case("admin key reads digests", () -> Tenant.asAdmin().get(digests)));
+        cases.add(new Case("admin key creates a digest", () -> Tenant.asAdmin().body(digestBody(m -> m)).post(digests)));
+        cases.add(new Case("admin key deletes a digest", () -> Tenant.asAdmin().delete(one)));
         cases.add(new Case("application key reads another application's keys", () -> a.request()
                 .get("/api/v1/applications/{app}/api-keys", b.applicationId())));
 

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
@@ -102,6 +103,7 @@ public class RunLedger {
     // id yet). A running run only when its lease lapsed, or when its own message was reclaimed
     // from a consumer that stopped keeping it alive.
     private static final String CLAIM = """
+            WITH claimed AS (
             UPDATE digest_runs
             SET status = 'running', attempts = attempts + 1, claims = claims + 1, turn_wait = false,
                 started_at = now(), first_claimed_at = COALESCE(first_claimed_at, now()), worker_id = $2,
@@ -112,7 +114,17 @@ public class RunLedger {
                     AND (available_at <= now() OR stream_message_id = $3 OR (claims = 0 AND stream_message_id IS NULL)))
                 OR (status = 'running' AND (lease_expires_at < now() OR stream_message_id = $3)))
             RETURNING id, application_id, digest_id, trigger, test_recipient, test_events, attempts, claims,
-                      first_claimed_at, scheduled_for, window_start, window_end
+                      first_claimed_at, scheduled_for, window_start, window_end),
+            -- A claim still running in the history is one whose worker stopped renewing its lease.
+            lapsed AS (
+                UPDATE digest_run_attempts a
+                SET outcome = 'lapsed', finished_at = now(), updated_at = now(),
+                    error = 'its worker stopped renewing the lease'
+                FROM claimed c WHERE a.run_id = c.id AND a.outcome = 'running'),
+            attempt AS (
+                INSERT INTO digest_run_attempts (run_id, claim, attempt, application_id, worker_id, started_at)
+                SELECT id, claims, attempts, application_id, $2, now() FROM claimed)
+            SELECT * FROM claimed
             """.formatted(MESSAGE_TIME.formatted("$3"));
 
     private static final String RENEW_LEASES = """
@@ -144,10 +156,16 @@ public class RunLedger {
 
     // The attempt it claimed is given back: the run did nothing but find its turn had not come.
     private static final String WAIT_TURN = """
-            UPDATE digest_runs
-            SET status = 'queued', turn_wait = true, stream_message_id = NULL, attempts = attempts - 1,
-                lease_expires_at = NULL, available_at = now() + $3::bigint * interval '1 millisecond', updated_at = now()
-            WHERE id = $1 AND status = 'running' AND claims = $2
+            WITH waiting AS (
+                UPDATE digest_runs
+                SET status = 'queued', turn_wait = true, stream_message_id = NULL, attempts = attempts - 1,
+                    lease_expires_at = NULL, available_at = now() + $3::bigint * interval '1 millisecond',
+                    updated_at = now()
+                WHERE id = $1 AND status = 'running' AND claims = $2
+                RETURNING id, claims),
+            given_back AS (
+                DELETE FROM digest_run_attempts a USING waiting w WHERE a.run_id = w.id AND a.claim = w.claims)
+            SELECT id FROM waiting
             """;
 
     private static final String FIX_WINDOW = """
@@ -156,10 +174,17 @@ public class RunLedger {
             """;
 
     private static final String FINISH = """
-            UPDATE digest_runs
-            SET status = $3, event_count = $4, error = $5, bad_event_count = $6, bad_events = $7,
-                lease_expires_at = NULL, finished_at = now(), updated_at = now()
-            WHERE id = $1 AND status = 'running' AND claims = $2
+            WITH finished AS (
+                UPDATE digest_runs
+                SET status = $3, event_count = $4, error = $5, bad_event_count = $6, bad_events = $7,
+                    lease_expires_at = NULL, finished_at = now(), updated_at = now()
+                WHERE id = $1 AND status = 'running' AND claims = $2
+                RETURNING id, claims),
+            attempt AS (
+                UPDATE digest_run_attempts a
+                SET outcome = $3, error = $5, error_detail = $8, finished_at = now(), updated_at = now()
+                FROM finished f WHERE a.run_id = f.id AND a.claim = f.claims)
+            SELECT id FROM finished
             """;
 
     private static final String TOUCH_DIGEST = """
@@ -176,30 +201,70 @@ public class RunLedger {
             """;
 
     private static final String RETRY_LATER = """
-            UPDATE digest_runs
-            SET status = 'queued', stream_message_id = NULL, error = $3, lease_expires_at = NULL,
-                available_at = $4, updated_at = now()
-            WHERE id = $1 AND status = 'running' AND claims = $2
+            WITH waiting AS (
+                UPDATE digest_runs
+                SET status = 'queued', stream_message_id = NULL, error = $3, lease_expires_at = NULL,
+                    available_at = $4, updated_at = now()
+                WHERE id = $1 AND status = 'running' AND claims = $2
+                RETURNING id, claims),
+            attempt AS (
+                UPDATE digest_run_attempts a
+                SET outcome = 'retry', error = $3, error_detail = $5, finished_at = now(), updated_at = now()
+                FROM waiting w WHERE a.run_id = w.id AND a.claim = w.claims)
+            SELECT id FROM waiting
             """;
 
-    private static final String REQUEUE = """
+    // A null application is the admin's: any application's run.
+    private static final String REQUEUE_SET = """
             UPDATE digest_runs
             SET status = 'queued', attempts = 0, error = NULL, stream_message_id = NULL, enqueued_at = NULL,
                 finished_at = NULL, lease_expires_at = NULL, first_claimed_at = NULL, turn_wait = false,
-                available_at = now() + $3::bigint * interval '1 millisecond', updated_at = now()
-            WHERE id = $1 AND application_id = $2 AND status IN ('failed', 'dead')
+                available_at = now() + $%d::bigint * interval '1 millisecond', updated_at = now()
+            """;
+
+    private static final String REQUEUE = REQUEUE_SET.formatted(3) + """
+            WHERE id = $1 AND ($2::uuid IS NULL OR application_id = $2) AND status IN ('failed', 'dead')
             RETURNING id, application_id, digest_id, attempts, claims
+            """;
+
+    // Every failed or dead run matching the filter (null: any), in one statement.
+    private static final String REQUEUE_MATCHING = REQUEUE_SET.formatted(6) + """
+            WHERE status = ANY($1::text[]) AND ($2::uuid IS NULL OR application_id = $2)
+              AND ($3::uuid IS NULL OR digest_id = $3)
+              AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at < $5)
+            RETURNING id, application_id, digest_id, attempts, claims
+            """;
+
+    private static final String RUN_DIGEST = """
+            SELECT digest_id FROM digest_runs WHERE id = $1 AND ($2::uuid IS NULL OR application_id = $2)
+            """;
+
+    // Never sent: a worker's claim needs a queued run, so a message still on the stream finds it
+    // gone. Its window, if one was fixed for a retry, is not a succeeded one, so the next run's
+    // window starts before it and carries its events.
+    private static final String CANCEL = """
+            UPDATE digest_runs
+            SET status = 'cancelled', turn_wait = false, lease_expires_at = NULL, finished_at = now(), updated_at = now()
+            WHERE id = $1 AND ($2::uuid IS NULL OR application_id = $2) AND status = 'queued'
+            RETURNING id, application_id, digest_id, window_end
             """;
 
     // Keeps the window and the per-recipient logs: the next claim resumes where the lost worker stopped.
     private static final String REQUEUE_LAPSED = """
-            UPDATE digest_runs
-            SET status = 'queued', stream_message_id = NULL, lease_expires_at = NULL, available_at = now(),
-                error = 'taken back: its worker stopped renewing the lease', updated_at = now()
-            WHERE id IN (SELECT id FROM digest_runs WHERE status = 'running' AND lease_expires_at < now()
-                         ORDER BY lease_expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-              AND status = 'running' AND lease_expires_at < now()
-            RETURNING id
+            WITH taken AS (
+                UPDATE digest_runs
+                SET status = 'queued', stream_message_id = NULL, lease_expires_at = NULL, available_at = now(),
+                    error = 'taken back: its worker stopped renewing the lease', updated_at = now()
+                WHERE id IN (SELECT id FROM digest_runs WHERE status = 'running' AND lease_expires_at < now()
+                             ORDER BY lease_expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+                  AND status = 'running' AND lease_expires_at < now()
+                RETURNING id, application_id, digest_id, claims),
+            lapsed AS (
+                UPDATE digest_run_attempts a
+                SET outcome = 'lapsed', finished_at = now(), updated_at = now(),
+                    error = 'its worker stopped renewing the lease'
+                FROM taken t WHERE a.run_id = t.id AND a.claim = t.claims AND a.outcome = 'running')
+            SELECT id, application_id, digest_id FROM taken
             """;
 
     private static final String ON_STREAM_SINCE = """
@@ -225,7 +290,7 @@ public class RunLedger {
     private static final String PURGE_FINISHED = """
             DELETE FROM digest_runs
             WHERE id IN (SELECT r.id FROM digest_runs r
-                         WHERE r.status IN ('succeeded', 'failed', 'skipped', 'dead')
+                         WHERE r.status IN ('succeeded', 'failed', 'skipped', 'dead', 'cancelled')
                            AND r.finished_at < now() - $1::bigint * interval '1 millisecond'
                            AND NOT COALESCE(r.status = 'succeeded' AND r.trigger <> 'test'
                                    AND r.window_end >= (SELECT max(l.window_end) FROM digest_runs l
@@ -234,7 +299,7 @@ public class RunLedger {
                          ORDER BY r.finished_at
                          LIMIT $2
                          FOR UPDATE SKIP LOCKED)
-              AND status IN ('succeeded', 'failed', 'skipped', 'dead')
+              AND status IN ('succeeded', 'failed', 'skipped', 'dead', 'cancelled')
             """;
 
     static {
@@ -246,9 +311,11 @@ public class RunLedger {
     }
 
     private final Pool pool;
+    private final RunEvents events;
 
-    public RunLedger(Pool pool) {
+    public RunLedger(Pool pool, RunEvents events) {
         this.pool = pool;
+        this.events = events;
     }
 
     // ---- creating and publishing ---------------------------------------------------------
@@ -265,9 +332,22 @@ public class RunLedger {
         Tuple arguments = Tuple.of(id, applicationId, digestId, trigger.wire(), testRecipient, publishGrace.toMillis())
                 .addValue(testEvents == null ? null : SampleEvents.toJson(testEvents));
         return pool.preparedQuery(CREATE).execute(arguments)
-                .map(rows -> rows.size() == 0 ? null : new CreatedRun(
-                        new PublishableRun(id, applicationId, digestId, 0, 0),
-                        instant(rows.iterator().next(), "created_at")));
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Instant createdAt = instant(rows.iterator().next(), "created_at");
+                    events.announce(new RunChange(id, applicationId, digestId, RunStatus.QUEUED, createdAt));
+                    return new CreatedRun(new PublishableRun(id, applicationId, digestId, 0, 0), createdAt);
+                });
+    }
+
+    /** Announces scheduled runs once the dispatcher's transaction that created them committed. */
+    public void announceCreated(List<ScheduledRun> runs) {
+        Instant now = Instant.now();
+        events.announce(runs.stream()
+                .map(run -> new RunChange(run.id(), run.applicationId(), run.digestId(), RunStatus.QUEUED, now))
+                .toList());
     }
 
     /**
@@ -348,7 +428,14 @@ public class RunLedger {
     /** {@link RunTransition#CLAIM}: the claimed run, or null when this message does not get it. */
     public Uni<ClaimedRun> claim(UUID runId, String messageId, String workerId, Duration lease) {
         return pool.preparedQuery(CLAIM).execute(Tuple.of(runId, workerId, messageId, lease.toMillis()))
-                .map(rows -> rows.size() == 0 ? null : toClaimed(rows.iterator().next()));
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    ClaimedRun claimed = toClaimed(rows.iterator().next());
+                    events.announce(RunEvents.now(claimed, RunStatus.RUNNING));
+                    return claimed;
+                });
     }
 
     /** {@link RunTransition#RENEW_LEASE} of runs a worker holds; the ids it still holds. */
@@ -378,7 +465,13 @@ public class RunLedger {
                     if (open.size() > 0) {
                         return connection.preparedQuery(WAIT_TURN)
                                 .execute(Tuple.of(run.id(), run.claim(), turnWaitMax.toMillis()))
-                                .map(rows -> rows.rowCount() > 0 ? WindowTurn.WAITING : WindowTurn.LOST);
+                                .map(rows -> {
+                                    if (rows.size() == 0) {
+                                        return WindowTurn.LOST;
+                                    }
+                                    events.announce(RunEvents.now(run, RunStatus.QUEUED));
+                                    return WindowTurn.WAITING;
+                                });
                     }
                     return previousWindowEnd(connection, run.digestId(), run.id())
                             .map(previous -> Window.closingAt(end, previous, lookback))
@@ -401,17 +494,32 @@ public class RunLedger {
      */
     public Uni<Finished> finish(ClaimedRun run, RunStatus status, int eventCount, String error,
             List<BadEvent> badEvents) {
+        return finish(run, status, eventCount, error, null, badEvents);
+    }
+
+    /** As above, with the failure's exception chain for the attempt history ({@code errorDetail}, may be null). */
+    public Uni<Finished> finish(ClaimedRun run, RunStatus status, int eventCount, String error, String errorDetail,
+            List<BadEvent> badEvents) {
         Tuple arguments = Tuple.of(run.id(), run.claim(), RunTransition.FINISH.checkTarget(status).wire(), eventCount,
                         error, badEvents.size())
-                .addValue(noted(badEvents));
+                .addValue(noted(badEvents))
+                .addValue(errorDetail);
+        return finishing(run, arguments).invoke(finished -> {
+            if (finished.done()) {
+                events.announce(RunEvents.now(run, status));
+            }
+        });
+    }
+
+    private Uni<Finished> finishing(ClaimedRun run, Tuple arguments) {
         if (!run.holdsWindow()) {
             return pool.preparedQuery(FINISH).execute(arguments)
-                    .map(rows -> rows.rowCount() > 0 ? new Finished(true, false) : Finished.LOST);
+                    .map(rows -> rows.size() > 0 ? new Finished(true, false) : Finished.LOST);
         }
         return pool.withTransaction(connection -> connection.preparedQuery(LOCK_DIGEST).execute(Tuple.of(run.digestId()))
                 .chain(() -> connection.preparedQuery(FINISH).execute(arguments))
                 .chain(rows -> {
-                    if (rows.rowCount() == 0) {
+                    if (rows.size() == 0) {
                         return Uni.createFrom().item(Finished.LOST);
                     }
                     return connection.preparedQuery(TOUCH_DIGEST).execute(Tuple.of(run.digestId()))
@@ -422,22 +530,98 @@ public class RunLedger {
 
     /** {@link RunTransition#RETRY_LATER}: back to the queue until {@code availableAt}; false when the claim was lost. */
     public Uni<Boolean> retryLater(ClaimedRun run, String error, Instant availableAt) {
-        return pool.preparedQuery(RETRY_LATER).execute(Tuple.of(run.id(), run.claim(), error, utc(availableAt)))
-                .map(rows -> rows.rowCount() > 0);
+        return retryLater(run, error, null, availableAt);
+    }
+
+    /** As above, with the failure's exception chain for the attempt history ({@code errorDetail}, may be null). */
+    public Uni<Boolean> retryLater(ClaimedRun run, String error, String errorDetail, Instant availableAt) {
+        return pool.preparedQuery(RETRY_LATER)
+                .execute(Tuple.of(run.id(), run.claim(), error, utc(availableAt), errorDetail))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return false;
+                    }
+                    events.announce(RunEvents.now(run, RunStatus.QUEUED));
+                    return true;
+                });
     }
 
     // ---- a person's moves ----------------------------------------------------------------
 
-    /** {@link RunTransition#REQUEUE} of a failed or dead run; null when it is in another state or not the application's. */
+    /**
+     * {@link RunTransition#REQUEUE} of a failed or dead run; null when it is in another state or
+     * not the application's (a null application: any, for the admin).
+     */
     public Uni<PublishableRun> requeue(UUID applicationId, UUID runId, Duration publishGrace) {
         return pool.preparedQuery(REQUEUE).execute(Tuple.of(runId, applicationId, publishGrace.toMillis()))
                 .map(rows -> {
-                    if (rows.size() == 0) {
-                        return null;
+                    List<PublishableRun> requeued = requeued(rows);
+                    return requeued.isEmpty() ? null : requeued.get(0);
+                });
+    }
+
+    /**
+     * {@link RunTransition#REQUEUE} of every run in one of {@code statuses} (failed or dead) that
+     * matches the filter, in one statement; null filter values match anything. Runs already queued
+     * are not matched, so asking twice re-queues nothing the second time.
+     */
+    public Uni<List<PublishableRun>> requeueMatching(Set<RunStatus> statuses, UUID applicationId, UUID digestId,
+            Instant createdFrom, Instant createdBefore, Duration publishGrace) {
+        String[] wire = statuses.stream().map(RunTransition.REQUEUE::checkSource).map(RunStatus::wire)
+                .toArray(String[]::new);
+        return pool.preparedQuery(REQUEUE_MATCHING)
+                .execute(Tuple.of(wire, applicationId, digestId, utc(createdFrom), utc(createdBefore),
+                        publishGrace.toMillis()))
+                .map(this::requeued);
+    }
+
+    private List<PublishableRun> requeued(RowSet<Row> rows) {
+        List<PublishableRun> requeued = new ArrayList<>(rows.size());
+        List<RunChange> changes = new ArrayList<>(rows.size());
+        Instant now = Instant.now();
+        for (Row row : rows) {
+            PublishableRun run = new PublishableRun(row.getUUID("id"), row.getUUID("application_id"),
+                    row.getUUID("digest_id"), row.getInteger("attempts"), row.getInteger("claims"));
+            requeued.add(run);
+            changes.add(new RunChange(run.id(), run.applicationId(), run.digestId(), RunStatus.QUEUED, now));
+        }
+        events.announce(changes);
+        return requeued;
+    }
+
+    /**
+     * {@link RunTransition#CANCEL} of a queued run (a null application: any, for the admin). A run
+     * that held its digest's window for a retry lets the next waiting run have its turn. False
+     * when the run is not queued or not the application's.
+     */
+    public Uni<Boolean> cancel(UUID applicationId, UUID runId) {
+        return pool.withTransaction(connection -> connection.preparedQuery(RUN_DIGEST)
+                .execute(Tuple.of(runId, applicationId))
+                .chain(found -> {
+                    if (found.size() == 0) {
+                        return Uni.createFrom().<RunChange>nullItem();
                     }
-                    Row row = rows.iterator().next();
-                    return new PublishableRun(row.getUUID("id"), row.getUUID("application_id"), row.getUUID("digest_id"),
-                            row.getInteger("attempts"), row.getInteger("claims"));
+                    UUID digestId = found.iterator().next().getUUID("digest_id");
+                    return connection.preparedQuery(LOCK_DIGEST).execute(Tuple.of(digestId))
+                            .chain(() -> connection.preparedQuery(CANCEL).execute(Tuple.of(runId, applicationId)))
+                            .chain(cancelled -> {
+                                if (cancelled.size() == 0) {
+                                    return Uni.createFrom().<RunChange>nullItem();
+                                }
+                                Row row = cancelled.iterator().next();
+                                RunChange change = new RunChange(runId, row.getUUID("application_id"), digestId,
+                                        RunStatus.CANCELLED, Instant.now());
+                                return row.getValue("window_end") == null ? Uni.createFrom().item(change)
+                                        : connection.preparedQuery(WAKE_NEXT).execute(Tuple.of(digestId))
+                                                .replaceWith(change);
+                            });
+                }))
+                .map(change -> {
+                    if (change == null) {
+                        return false;
+                    }
+                    events.announce(change);
+                    return true;
                 });
     }
 
@@ -445,7 +629,16 @@ public class RunLedger {
 
     /** {@link RunTransition#REQUEUE_LAPSED} of at most {@code limit} runs; how many. */
     public Uni<Integer> requeueLapsed(int limit) {
-        return pool.preparedQuery(REQUEUE_LAPSED).execute(Tuple.of(limit)).map(rows -> rows.size());
+        return pool.preparedQuery(REQUEUE_LAPSED).execute(Tuple.of(limit)).map(rows -> {
+            Instant now = Instant.now();
+            List<RunChange> changes = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                changes.add(new RunChange(row.getUUID("id"), row.getUUID("application_id"), row.getUUID("digest_id"),
+                        RunStatus.QUEUED, now));
+            }
+            events.announce(changes);
+            return rows.size();
+        });
     }
 
     /**

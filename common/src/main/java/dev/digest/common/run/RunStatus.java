@@ -18,18 +18,20 @@ public enum RunStatus {
     SUCCEEDED,
     FAILED,
     SKIPPED,
-    DEAD;
+    DEAD,
+    /** Given up on by a person while queued: never sent; its window is left for the next run. */
+    CANCELLED;
 
     /** The statuses this one may move to. */
     public Set<RunStatus> next() {
         return switch (this) {
             // A queued run is claimed by a worker, or given up on by an operator.
-            case QUEUED -> EnumSet.of(RUNNING, DEAD);
+            case QUEUED -> EnumSet.of(RUNNING, DEAD, CANCELLED);
             // Released (shutdown, retry after backoff) goes back to queued.
             case RUNNING -> EnumSet.of(SUCCEEDED, FAILED, SKIPPED, QUEUED, DEAD);
             // Failed and dead runs may be retried by a person.
             case FAILED, DEAD -> EnumSet.of(QUEUED);
-            case SUCCEEDED, SKIPPED -> EnumSet.noneOf(RunStatus.class);
+            case SUCCEEDED, SKIPPED, CANCELLED -> EnumSet.noneOf(RunStatus.class);
         };
     }
 

@@ -29,6 +29,8 @@ public enum RunTransition {
     RETRY_LATER(EnumSet.of(RunStatus.RUNNING), EnumSet.of(RunStatus.QUEUED)),
     /** A person retries a failed or dead run. */
     REQUEUE(EnumSet.of(RunStatus.FAILED, RunStatus.DEAD), EnumSet.of(RunStatus.QUEUED)),
+    /** A person gives up on a queued run before a worker takes it. */
+    CANCEL(EnumSet.of(RunStatus.QUEUED), EnumSet.of(RunStatus.CANCELLED)),
     /** The reconciler takes back a run whose worker stopped renewing its lease. */
     REQUEUE_LAPSED(EnumSet.of(RunStatus.RUNNING), EnumSet.of(RunStatus.QUEUED)),
     /** The reconciler forgets a stream message that can no longer be delivered, so the run is published again. */
@@ -42,7 +44,8 @@ public enum RunTransition {
      * The retention purge removes a finished run past its age, and its email logs with it; never
      * the latest succeeded window of its digest, where the next window starts.
      */
-    PURGE_FINISHED(EnumSet.of(RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.SKIPPED, RunStatus.DEAD),
+    PURGE_FINISHED(EnumSet.of(RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.SKIPPED, RunStatus.DEAD,
+            RunStatus.CANCELLED),
             EnumSet.noneOf(RunStatus.class));
 
     private final Set<RunStatus> from;
@@ -71,6 +74,14 @@ public enum RunTransition {
             }
         }
         return true;
+    }
+
+    /** Fails when {@code source} is not a status this transition moves from. */
+    public RunStatus checkSource(RunStatus source) {
+        if (!from.contains(source)) {
+            throw new IllegalArgumentException(this + " cannot move a run from " + source.wire());
+        }
+        return source;
     }
 
     /** Fails when {@code target} is not a status this transition moves to. */

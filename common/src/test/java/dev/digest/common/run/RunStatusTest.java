@@ -20,11 +20,18 @@ class RunStatusTest {
     }
 
     @Test
+    void onlyAQueuedRunCanBeCancelledAndACancelledRunStaysSo() {
+        assertTrue(RunStatus.QUEUED.canMoveTo(RunStatus.CANCELLED));
+        assertFalse(RunStatus.RUNNING.canMoveTo(RunStatus.CANCELLED));
+        assertTrue(RunStatus.CANCELLED.isFinal());
+    }
+
+    @Test
     void statusesTravelAsLowerCaseNames() {
         assertEquals("running", RunStatus.RUNNING.wire());
         assertEquals(RunStatus.DEAD, RunStatus.fromWire("dead"));
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> RunStatus.fromWire("DEAD"));
-        assertEquals("must be one of queued, running, succeeded, failed, skipped, dead", error.getMessage());
+        assertEquals("must be one of queued, running, succeeded, failed, skipped, dead, cancelled", error.getMessage());
     }
 
     @Test

@@ -33,9 +33,16 @@ class RunTransitionTest {
     }
 
     @Test
+    void aBulkRetryTakesOnlyFailedOrDeadRuns() {
+        assertEquals(RunStatus.DEAD, RunTransition.REQUEUE.checkSource(RunStatus.DEAD));
+        assertThrows(IllegalArgumentException.class, () -> RunTransition.REQUEUE.checkSource(RunStatus.RUNNING));
+        assertEquals(EnumSet.of(RunStatus.QUEUED), RunTransition.CANCEL.from());
+    }
+
+    @Test
     void thePurgeRemovesOnlyFinishedRuns() {
-        assertEquals(EnumSet.of(RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.SKIPPED, RunStatus.DEAD),
-                RunTransition.PURGE_FINISHED.from());
+        assertEquals(EnumSet.of(RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.SKIPPED, RunStatus.DEAD,
+                RunStatus.CANCELLED), RunTransition.PURGE_FINISHED.from());
         assertTrue(RunTransition.PURGE_FINISHED.to().isEmpty(), "a purged run is gone, not moved");
     }
 }

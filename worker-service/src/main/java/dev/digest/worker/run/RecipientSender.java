@@ -45,7 +45,7 @@ public class RecipientSender {
     }
 
     /** What became of one recipient in this attempt. */
-    public enum Result {
+    public enum Kind {
         /** The recipient has the email (now, or from an earlier attempt), or unsubscribed. */
         DONE,
         /** The server refused the recipient for good: logged failed, not tried again. */
@@ -54,15 +54,23 @@ public class RecipientSender {
         DEFERRED
     }
 
+    /** One recipient's outcome, with the failure behind it when it was not sent. */
+    public record Result(Kind kind, String recipient, Throwable failure) {
+
+        static Result done(String recipient) {
+            return new Result(Kind.DONE, recipient, null);
+        }
+    }
+
     public Uni<Result> send(ClaimedRun run, String recipient, String unsubscribeUrl, Uni<RenderedEmail> rendered) {
         String messageId = mailer.messageId(run.id(), recipient);
         return rendered.chain(email -> logs.begin(run.applicationId(), run.id(), recipient, email.subject()).chain(toSend -> {
             if (!toSend) {
-                return Uni.createFrom().item(Result.DONE);
+                return Uni.createFrom().item(Result.done(recipient));
             }
-            return mailer.send(recipient, email, messageId, unsubscribeUrl).replaceWith(Result.DONE)
+            return mailer.send(recipient, email, messageId, unsubscribeUrl).replaceWith(Result.done(recipient))
                     .onFailure().recoverWithUni(failure -> notSent(run, recipient, SmtpFailure.of(failure)))
-                    .call(result -> result == Result.DONE ? recordSent(run, recipient, messageId)
+                    .call(result -> result.kind() == Kind.DONE ? recordSent(run, recipient, messageId)
                             : Uni.createFrom().voidItem());
         }));
     }
@@ -73,7 +81,7 @@ public class RecipientSender {
             if (logged) {
                 metrics.emailSkipped();
             }
-            return Result.DONE;
+            return Result.done(recipient);
         });
     }
 
@@ -82,11 +90,13 @@ public class RecipientSender {
         if (failure instanceof SmtpFailure.Refused) {
             circuit.record(true);
             LOG.warnf("Run %s: the SMTP server refused a recipient for good: %s", run.id(), failure.getMessage());
-            return logs.refused(run.id(), recipient, failure.getMessage()).replaceWith(Result.REFUSED);
+            return logs.refused(run.id(), recipient, failure.getMessage())
+                    .replaceWith(new Result(Kind.REFUSED, recipient, failure));
         }
         circuit.record(false);
         LOG.warnf("Run %s: sending to a recipient failed: %s", run.id(), failure.getMessage());
-        return logs.failed(run.id(), recipient, failure.getMessage()).replaceWith(Result.DEFERRED);
+        return logs.failed(run.id(), recipient, failure.getMessage())
+                .replaceWith(new Result(Kind.DEFERRED, recipient, failure));
     }
 
     private Uni<Void> recordSent(ClaimedRun run, String recipient, String messageId) {

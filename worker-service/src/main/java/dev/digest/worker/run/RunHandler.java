@@ -157,10 +157,12 @@ public class RunHandler {
                 })
                 .collect().asList()
                 .chain(results -> {
-                    long deferred = results.stream().filter(r -> r == RecipientSender.Result.DEFERRED).count();
-                    long refused = results.stream().filter(r -> r == RecipientSender.Result.REFUSED).count();
-                    if (deferred > 0) {
-                        return retryOrDie(run, deferred + " of " + recipients.size() + " emails could not be sent");
+                    List<RecipientSender.Result> deferred = results.stream()
+                            .filter(r -> r.kind() == RecipientSender.Kind.DEFERRED).toList();
+                    long refused = results.stream().filter(r -> r.kind() == RecipientSender.Kind.REFUSED).count();
+                    if (!deferred.isEmpty()) {
+                        return retryOrDie(run, deferred.size() + " of " + recipients.size()
+                                + " emails could not be sent", failures(deferred));
                     }
                     // A recipient refused for good fails alone: the others have their email.
                     String note = refused == 0 ? null
@@ -170,29 +172,47 @@ public class RunHandler {
                 });
     }
 
+    /** The first few recipients' failures, for the attempt history. */
+    private static String failures(List<RecipientSender.Result> failed) {
+        StringBuilder text = new StringBuilder();
+        for (RecipientSender.Result result : failed.subList(0, Math.min(3, failed.size()))) {
+            text.append(result.recipient()).append(":\n").append(ErrorChain.describe(result.failure()));
+        }
+        if (failed.size() > 3) {
+            text.append("... and ").append(failed.size() - 3).append(" more recipients\n");
+        }
+        return text.length() <= ErrorChain.MAX_CHARS ? text.toString() : text.substring(0, ErrorChain.MAX_CHARS);
+    }
+
     private String unsubscribeUrl(Delivery delivery, String recipient) {
         return links.url(delivery.signer(), delivery.digest().id(), recipient);
     }
 
     private Uni<Outcome> afterFailure(ClaimedRun run, Throwable failure) {
         LOG.warnf("Run %s attempt %d failed: %s", run.id(), run.attempts(), failure.toString());
-        return retryOrDie(run, failure.getMessage() == null ? failure.toString() : failure.getMessage());
+        return retryOrDie(run, failure.getMessage() == null ? failure.toString() : failure.getMessage(),
+                ErrorChain.describe(failure));
     }
 
-    private Uni<Outcome> retryOrDie(ClaimedRun run, String error) {
+    private Uni<Outcome> retryOrDie(ClaimedRun run, String error, String detail) {
         if (retries.exhausted(run)) {
-            return finish(run, RunStatus.DEAD, 0, error, List.of(), Outcome.DEAD);
+            return finish(run, RunStatus.DEAD, 0, error, detail, List.of(), Outcome.DEAD);
         }
-        return ledger.retryLater(run, error, retries.nextAttempt(run))
+        return ledger.retryLater(run, error, detail, retries.nextAttempt(run))
                 .map(moved -> moved ? Outcome.RETRY : Outcome.IGNORED);
     }
 
     private Uni<Outcome> finish(ClaimedRun run, RunStatus status, int eventCount, String error,
             List<BadEvent> badEvents, Outcome outcome) {
+        return finish(run, status, eventCount, error, null, badEvents, outcome);
+    }
+
+    private Uni<Outcome> finish(ClaimedRun run, RunStatus status, int eventCount, String error, String detail,
+            List<BadEvent> badEvents, Outcome outcome) {
         if (!badEvents.isEmpty()) {
             LOG.warnf("Run %s left out %d events its line templates could not render", run.id(), badEvents.size());
         }
-        return ledger.finish(run, status, eventCount, error, badEvents).map(finished -> {
+        return ledger.finish(run, status, eventCount, error, detail, badEvents).map(finished -> {
             if (finished.wokeNext()) {
                 nextRun.wake();
             }

@@ -53,6 +53,9 @@ class RunLedgerTest {
     @Inject
     RunLedger ledger;
 
+    @Inject
+    RunEvents events;
+
     private RunFixture fixture() {
         return RunFixture.create(pool, redis, config.stream(), 1);
     }
@@ -147,5 +150,161 @@ class RunLedgerTest {
         ClaimedRun claimed = claim(fixture.queuedRun(), "100-0", LEASE);
         assertThrows(IllegalArgumentException.class,
                 () -> ledger.finish(claimed, RunStatus.QUEUED, 0, null, List.of()));
+    }
+
+    private List<io.vertx.mutiny.sqlclient.Row> attempts(UUID run) {
+        List<io.vertx.mutiny.sqlclient.Row> rows = new java.util.ArrayList<>();
+        pool.preparedQuery("SELECT * FROM digest_run_attempts WHERE run_id = $1 ORDER BY claim")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(run)).await().atMost(WAIT).forEach(rows::add);
+        return rows;
+    }
+
+    @Test
+    void eachClaimIsInTheAttemptHistoryWithHowItEnded() {
+        RunFixture fixture = fixture();
+        UUID run = fixture.queuedRun();
+        ClaimedRun first = claim(run, "100-0", LEASE);
+        assertEquals("running", attempts(run).get(0).getString("outcome"));
+
+        assertTrue(ledger.retryLater(first, "smtp down", "java.net.ConnectException: refused\n    at Smtp.send",
+                Instant.now().plusSeconds(3600)).await().atMost(WAIT));
+        fixture.update(run, "available_at = now()");
+        ClaimedRun second = claim(run, "400-0", LEASE);
+        ledger.finish(second, RunStatus.SUCCEEDED, 3, null, List.of()).await().atMost(WAIT);
+
+        var history = attempts(run);
+        assertEquals(2, history.size());
+        assertEquals(1, history.get(0).getInteger("attempt"));
+        assertEquals("retry", history.get(0).getString("outcome"));
+        assertEquals("smtp down", history.get(0).getString("error"));
+        assertTrue(history.get(0).getString("error_detail").startsWith("java.net.ConnectException"));
+        assertNotNull(history.get(0).getOffsetDateTime("finished_at"));
+        assertEquals("ledger-test", history.get(0).getString("worker_id"));
+        assertEquals(2, history.get(1).getInteger("attempt"));
+        assertEquals("succeeded", history.get(1).getString("outcome"));
+        assertNotNull(history.get(1).getOffsetDateTime("finished_at"));
+    }
+
+    @Test
+    void aClaimWhoseLeaseLapsedIsMarkedLapsedWhenTakenOver() {
+        RunFixture fixture = fixture();
+        UUID run = fixture.queuedRun();
+        claim(run, "100-0", Duration.ofMillis(1));
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() ->
+                fixture.run(run).getOffsetDateTime("lease_expires_at").toInstant().isBefore(Instant.now()));
+
+        ClaimedRun taker = claim(run, "200-0", LEASE);
+
+        assertEquals(2, taker.claim());
+        var history = attempts(run);
+        assertEquals(List.of("lapsed", "running"), history.stream().map(row -> row.getString("outcome")).toList());
+    }
+
+    @Test
+    void aCancelledRunIsNeverClaimedAndCancellingTwiceChangesNothing() {
+        RunFixture fixture = fixture();
+        UUID run = fixture.queuedRun();
+
+        assertTrue(ledger.cancel(fixture.applicationId(), run).await().atMost(WAIT));
+        assertTrue(!ledger.cancel(fixture.applicationId(), run).await().atMost(WAIT), "already cancelled");
+
+        var row = fixture.run(run);
+        assertEquals("cancelled", row.getString("status"));
+        assertNotNull(row.getOffsetDateTime("finished_at"));
+        assertNull(claim(run, "100-0", LEASE), "a message still on the stream finds it gone");
+        fixture.update(run, "available_at = now()");
+        assertNull(claim(run, "200-0", LEASE));
+    }
+
+    @Test
+    void onlyQueuedRunsOfTheApplicationAreCancelled() {
+        RunFixture fixture = fixture();
+        UUID run = fixture.queuedRun();
+        assertTrue(!ledger.cancel(UUID.randomUUID(), run).await().atMost(WAIT), "another application's");
+        claim(run, "100-0", LEASE);
+        assertTrue(!ledger.cancel(fixture.applicationId(), run).await().atMost(WAIT), "running");
+        assertEquals("running", fixture.run(run).getString("status"));
+    }
+
+    @Test
+    void cancellingARunThatHeldTheWindowLetsTheNextRunHaveItsTurn() {
+        RunFixture fixture = fixture();
+        UUID holder = fixture.queuedRun();
+        UUID next = fixture.queuedRun();
+        ClaimedRun held = claim(holder, "100-0", LEASE);
+        assertTrue(!ledger.fixWindow(held, Instant.now(), Duration.ofDays(1), Duration.ofMinutes(5))
+                .await().atMost(WAIT).waiting());
+        ledger.retryLater(held, "smtp down", Instant.now().plusSeconds(3600)).await().atMost(WAIT);
+
+        ClaimedRun waiting = claim(next, "200-0", LEASE);
+        assertTrue(ledger.fixWindow(waiting, Instant.now(), Duration.ofDays(1), Duration.ofMinutes(5))
+                .await().atMost(WAIT).waiting(), "the retrying run holds the window");
+        assertTrue(attempts(next).isEmpty(), "waiting for a turn gives the attempt back");
+
+        assertTrue(ledger.cancel(null, holder).await().atMost(WAIT), "the admin cancels any application's run");
+
+        var woken = fixture.run(next);
+        assertEquals("queued", woken.getString("status"));
+        assertTrue(!woken.getBoolean("turn_wait"), "woken");
+        assertTrue(!woken.getOffsetDateTime("available_at").toInstant().isAfter(Instant.now()), "due now");
+    }
+
+    @Test
+    void aBulkRetryRequeuesOnlyMatchingFailedOrDeadRunsAndOnlyOnce() {
+        RunFixture fixture = fixture();
+        UUID otherDigest = fixture.digest();
+        UUID failed = fixture.finishedRun(fixture.digestId(), "failed", "manual", Duration.ofMinutes(5), Duration.ofHours(2));
+        UUID dead = fixture.finishedRun(fixture.digestId(), "dead", "manual", Duration.ofMinutes(5), Duration.ofHours(2));
+        UUID succeeded = fixture.finishedRun(fixture.digestId(), "succeeded", "manual", Duration.ofMinutes(5),
+                Duration.ofHours(2));
+        UUID elsewhere = fixture.finishedRun(otherDigest, "failed", "manual", Duration.ofMinutes(5), Duration.ofHours(2));
+
+        var requeued = ledger.requeueMatching(Set.of(RunStatus.FAILED, RunStatus.DEAD), fixture.applicationId(),
+                fixture.digestId(), null, null, Duration.ZERO).await().atMost(WAIT);
+
+        assertEquals(Set.of(failed, dead), requeued.stream().map(PublishableRun::id).collect(java.util.stream.Collectors.toSet()));
+        assertEquals("queued", fixture.run(failed).getString("status"));
+        assertEquals("succeeded", fixture.run(succeeded).getString("status"));
+        assertEquals("failed", fixture.run(elsewhere).getString("status"));
+        assertTrue(ledger.requeueMatching(Set.of(RunStatus.FAILED, RunStatus.DEAD), fixture.applicationId(),
+                fixture.digestId(), null, null, Duration.ZERO).await().atMost(WAIT).isEmpty(), "nothing the second time");
+        assertThrows(IllegalArgumentException.class, () -> ledger.requeueMatching(Set.of(RunStatus.RUNNING),
+                fixture.applicationId(), null, null, null, Duration.ZERO));
+    }
+
+    @Test
+    void everyMoveIsAnnouncedOnTheRunChannel() {
+        RunFixture fixture = fixture();
+        java.util.concurrent.BlockingQueue<RunChange> heard = new java.util.concurrent.LinkedBlockingQueue<>();
+        var subscriber = redis.pubsub(String.class).subscribe(events.channel(), message -> {
+            RunChange change = RunChange.fromJson(message);
+            if (change.applicationId().equals(fixture.applicationId())) {
+                heard.add(change);
+            }
+        });
+        try {
+            UUID run = fixture.queuedRun();
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> {
+                // The subscription is asynchronous: claim only once a ping would reach it.
+                redis.pubsub(String.class).publish(events.channel(), new RunChange(UUID.randomUUID(),
+                        fixture.applicationId(), fixture.digestId(), RunStatus.QUEUED, Instant.now()).toJson());
+                return heard.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS) != null;
+            });
+            heard.clear();
+            ClaimedRun claimed = claim(run, "100-0", LEASE);
+            ledger.finish(claimed, RunStatus.SUCCEEDED, 0, null, List.of()).await().atMost(WAIT);
+
+            List<RunStatus> statuses = new java.util.ArrayList<>();
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> {
+                RunChange change = heard.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (change != null && change.runId().equals(run)) {
+                    statuses.add(change.status());
+                }
+                return statuses.size() >= 2;
+            });
+            assertEquals(List.of(RunStatus.RUNNING, RunStatus.SUCCEEDED), statuses);
+        } finally {
+            subscriber.unsubscribe();
+        }
     }
 }
