@@ -13,11 +13,14 @@ import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -44,11 +47,13 @@ final class Browser implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--window-size=1280,800", "--user-data-dir=" + profile);
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER)
                 .usingAnyFreePort()
                 .build();
         this.driver = new ChromeDriver(service, options);
+        desktop();
     }
 
     static boolean installed() {
@@ -83,7 +88,15 @@ final class Browser implements AutoCloseable {
     }
 
     <T> T until(Duration timeout, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, timeout, Duration.ofMillis(50)).until(condition);
+        // Pages redraw what the live stream changes: an element found a moment ago may be gone.
+        return new WebDriverWait(driver, timeout, Duration.ofMillis(50))
+                .ignoring(StaleElementReferenceException.class)
+                .until(condition);
+    }
+
+    /** The text of the element {@code css} finds, read again if the page redrew it meanwhile. */
+    String text(String css) {
+        return until(d -> d.findElement(By.cssSelector(css)).getText());
     }
 
     WebElement find(String css) {
@@ -101,7 +114,7 @@ final class Browser implements AutoCloseable {
 
     /** The text of the page's live region, where every action says what it did. */
     String status() {
-        return find("#status").getText();
+        return text("#status");
     }
 
     Object script(String code, Object... args) {
@@ -128,21 +141,50 @@ final class Browser implements AutoCloseable {
         return file;
     }
 
+    /**
+     * Saves a screenshot, the address, the page's text and the browser's console as
+     * {@code failed-<name>.*} in the system-test logs, for a test that failed.
+     */
+    void keepForDiagnosis(String name) {
+        Path dir = Path.of(System.getProperty("digest.system.logs", "target/system-logs"), "console");
+        try {
+            Files.createDirectories(dir);
+            Files.write(dir.resolve("failed-" + name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+            StringBuilder text = new StringBuilder(driver.getCurrentUrl()).append("\n\n")
+                    .append(driver.findElement(By.tagName("body")).getText()).append("\n\nconsole:\n");
+            for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
+                text.append(entry.getLevel()).append(' ').append(entry.getMessage()).append('\n');
+            }
+            Files.writeString(dir.resolve("failed-" + name + ".txt"), text);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("Could not keep what the browser showed: " + e);
+        }
+    }
+
     /** The page laid out as on a phone 390 pixels wide, until {@link #desktop()}. */
     void phone() {
-        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
-                Map.of("width", 390, "height", 844, "deviceScaleFactor", 1, "mobile", true));
+        viewport(390, 844, true);
     }
 
-    /** Cuts the browser off the network (open connections included), or connects it again. */
-    void offline(boolean offline) {
-        driver.executeCdpCommand("Network.enable", Map.of());
-        driver.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", offline, "latency", 0,
-                "downloadThroughput", -1, "uploadThroughput", -1));
-    }
-
+    /** The page laid out at exactly 1280×800 (the window's size would include the browser's own frame). */
     void desktop() {
-        driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        viewport(1280, 800, false);
+    }
+
+    private void viewport(int width, long height, boolean mobile) {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", mobile));
+    }
+
+    /** Saves the whole page, 1280 wide and as long as it is, as {@code console-<name>.png}. */
+    Path screenshotWholePage(String name) throws IOException {
+        long height = ((Number) script("return Math.ceil(document.documentElement.scrollHeight)")).longValue();
+        viewport(1280, Math.max(800, height), false);
+        try {
+            return screenshot(name);
+        } finally {
+            desktop();
+        }
     }
 
     @Override

@@ -43,6 +43,7 @@ final class Stack implements AutoCloseable {
     private Map<String, String> redisSettings;
     private Connection db;
     private ServiceProcess api;
+    private Map<String, String> apiEnvironment;
 
     Stack(String name, String pgHost, int pgPort, String redisHost, int redisPort, int redisDb, int smtpPort) {
         this.pgHost = pgHost;
@@ -107,7 +108,8 @@ final class Stack implements AutoCloseable {
                 "DIGEST_RATE_LIMIT_WRITE", "100000",
                 "DIGEST_RATE_LIMIT_READ", "100000"));
         env.putAll(apiSettings);
-        api = start("api", Path.of(System.getProperty("digest.api.jar")), env);
+        apiEnvironment = env;
+        api = start("api", Path.of(System.getProperty("digest.api.jar")), env, ServiceProcess.freePort());
         api.awaitReady(Duration.ofSeconds(90));
         db = DriverManager.getConnection("jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + database, "postgres", "");
         return api;
@@ -115,6 +117,17 @@ final class Stack implements AutoCloseable {
 
     ServiceProcess api() {
         return api;
+    }
+
+    /**
+     * Stops the api (SIGTERM) and starts it again on the same port, database and Redis, as a
+     * deployment restarts it: clients see their connections drop and come back.
+     */
+    ServiceProcess restartApi() throws Exception {
+        int port = api.port();
+        api.close();
+        api = start("api-restarted", Path.of(System.getProperty("digest.api.jar")), apiEnvironment, port);
+        return api.awaitReady(Duration.ofSeconds(90));
     }
 
     ServiceProcess startWorker(String name) throws Exception {
@@ -134,6 +147,10 @@ final class Stack implements AutoCloseable {
     }
 
     private ServiceProcess start(String name, Path jar, Map<String, String> extra) throws Exception {
+        return start(name, jar, extra, ServiceProcess.freePort());
+    }
+
+    private ServiceProcess start(String name, Path jar, Map<String, String> extra, int port) throws Exception {
         Map<String, String> env = new HashMap<>(extra);
         env.put("DATABASE_URL", "postgresql://postgres@" + pgHost + ":" + pgPort + "/" + database);
         if (redisSettings == null) {
@@ -141,7 +158,7 @@ final class Stack implements AutoCloseable {
         } else {
             env.putAll(redisSettings);
         }
-        ServiceProcess process = ServiceProcess.start(name, jar, env, logs);
+        ServiceProcess process = ServiceProcess.start(name, jar, env, logs, port);
         processes.add(process);
         return process;
     }

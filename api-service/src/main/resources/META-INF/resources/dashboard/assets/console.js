@@ -141,8 +141,14 @@ export function statusBadge(status) {
   return el('span', { class: 'badge badge-' + status, 'data-testid': 'run-status', 'data-status': status }, status);
 }
 
+/**
+ * A short form of an id for people: its last eight characters, since the ids are UUIDv7 and
+ * their first ones are the same for everything created in the same minutes.
+ */
+export const shortId = (id) => String(id).slice(-8);
+
 export function runLink(id) {
-  return el('a', { href: '/dashboard/runs/' + encodeURIComponent(id), class: 'mono' }, id.slice(0, 8));
+  return el('a', { href: '/dashboard/runs/' + encodeURIComponent(id), class: 'mono', title: id }, shortId(id));
 }
 
 /** Replaces the rows of a table body. */
@@ -152,28 +158,34 @@ export function fillRows(tbody, rows) {
 
 // ---- time -----------------------------------------------------------------------------------
 
-const localFormat = new Intl.DateTimeFormat(undefined, {
-  year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
-});
+/**
+ * An instant as year-month-day hours:minutes:seconds, in this browser's zone or the one given
+ * (then with the zone's abbreviation): the same unambiguous form whatever the browser's locale.
+ */
+export function formatInstant(date, zone, { seconds = true } = {}) {
+  const options = {
+    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    ...(seconds ? { second: '2-digit' } : {}),
+    ...(zone ? { timeZone: zone, timeZoneName: 'short' } : {}),
+  };
+  let parts;
+  try {
+    parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', options).formatToParts(date).map((p) => [p.type, p.value]));
+  } catch {
+    return formatInstant(date, null, { seconds }) + ` (${zone} unknown to this browser)`;
+  }
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}${seconds ? ':' + parts.second : ''}`
+    + (zone ? ' ' + parts.timeZoneName : '');
+}
 
-/** An instant as a {@code <time>} in this browser's zone, the exact instant in its title. */
+/** An instant as a {@code <time>}, the exact instant in its title. */
 export function time(iso, zone) {
   if (!iso) return el('span', { class: 'none' }, '—');
-  const date = new Date(iso);
-  const text = zone ? inZone(date, zone) : localFormat.format(date);
-  return el('time', { datetime: iso, title: iso }, text);
+  return el('time', { datetime: iso, title: iso }, formatInstant(new Date(iso), zone, { seconds: !zone }));
 }
 
-export function inZone(date, zone) {
-  try {
-    return new Intl.DateTimeFormat(undefined, {
-      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-      timeZone: zone, timeZoneName: 'short',
-    }).format(date);
-  } catch {
-    return localFormat.format(date) + ' (' + zone + ' unknown here)';
-  }
-}
+/** An instant in a digest's zone, to the minute (cron instants are whole minutes, mostly). */
+export const inZone = (date, zone) => formatInstant(date, zone, { seconds: false });
 
 export function duration(millis) {
   if (millis === null || millis === undefined) return '—';
@@ -285,7 +297,7 @@ export function liveRuns({ onRun, onOpen }) {
     if (stopped) return;
     failures += 1;
     indicate('reconnecting');
-    const delay = Math.min(15000, 500 * 2 ** Math.min(failures - 1, 5));
+    const delay = Math.min(10000, 500 * 2 ** Math.min(failures - 1, 5));
     setTimeout(connect, delay / 2 + Math.random() * (delay / 2));
   }
 

@@ -1,5 +1,5 @@
 // Dead letters: runs that used up their attempts; retry or discard each.
-import { $, actionButton, api, ApiError, canWrite, el, livePage, query, runLink, start, statusBadge, time } from './console.js';
+import { $, actionButton, api, ApiError, canWrite, el, livePage, query, runLink, shortId, start, statusBadge, time } from './console.js';
 
 const tbody = $('#dead-letters tbody');
 let cursor = null;
@@ -12,12 +12,12 @@ function row(entry, me) {
       actionButton('Retry', 'retry-dead-letter', async () => {
         const answer = await api(`/queue/dead-letters/${encodeURIComponent(entry.id)}/retry`, { method: 'POST' });
         await page.reload();
-        return `Run ${(answer.run?.id || entry.runId).slice(0, 8)} queued again; the dead letter is gone.`;
+        return `Run ${shortId(answer.run?.id || entry.runId)} queued again; the dead letter is gone.`;
       }),
       actionButton('Discard', 'discard-dead-letter', async () => {
         await api(`/queue/dead-letters/${encodeURIComponent(entry.id)}`, { method: 'DELETE' });
         await page.reload();
-        return `Dead letter of run ${entry.runId.slice(0, 8)} discarded; the run stays dead.`;
+        return `Dead letter of run ${shortId(entry.runId)} discarded; the run stays dead.`;
       }, { danger: true }));
   }
   return el('tr', { 'data-dead-letter-id': entry.id, 'data-run-id': entry.runId, 'data-testid': 'dead-letter' },
@@ -25,7 +25,7 @@ function row(entry, me) {
     el('th', { scope: 'row' }, runLink(entry.runId)),
     el('td', { class: 'status-cell' }, entry.runStatus ? statusBadge(entry.runStatus) : '—'),
     el('td', { class: 'problem' }, entry.reason || '—'),
-    el('td', { class: 'mono small' }, entry.applicationId ? entry.applicationId.slice(0, 8) : '—'),
+    el('td', { class: 'mono small' }, entry.applicationId ? shortId(entry.applicationId) : '—'),
     actions);
 }
 

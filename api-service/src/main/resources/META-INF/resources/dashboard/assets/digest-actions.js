@@ -1,9 +1,9 @@
 // The actions on a digest that both the digest list and the digest page offer.
-import { api, el, announce, reportError } from './console.js';
+import { announce, api, el, reportError, shortId } from './console.js';
 
 export async function runNow(digest) {
   const run = await api(`/digests/${digest.id}/runs`, { method: 'POST' });
-  return `Run ${run.id.slice(0, 8)} of "${digest.name}" queued.`;
+  return `Run ${shortId(run.id)} of "${digest.name}" queued.`;
 }
 
 /** A disclosure with a one-field form: sends the digest once to the address given. */
@@ -17,7 +17,7 @@ export function testSendForm(digest) {
     button.disabled = true;
     try {
       const run = await api(`/digests/${digest.id}/test`, { method: 'POST', body: { to: input.value.trim() } });
-      announce(`Test send of "${digest.name}" to ${input.value.trim()} queued as run ${run.id.slice(0, 8)}.`);
+      announce(`Test send of "${digest.name}" to ${input.value.trim()} queued as run ${shortId(run.id)}.`);
       form.reset();
     } catch (error) {
       reportError(error);

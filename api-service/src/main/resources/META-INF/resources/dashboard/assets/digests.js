@@ -1,5 +1,5 @@
 // Digests: schedule, next fire time in the digest's zone, last run, state, run now and test send.
-import { $, actionButton, api, canWrite, el, livePage, query, reportError, runLink, start, statusBadge, time } from './console.js';
+import { $, actionButton, api, canWrite, el, livePage, query, reportError, runLink, shortId, start, statusBadge, time } from './console.js';
 import { runNow, testSendForm } from './digest-actions.js';
 
 const rows = new Map();
@@ -31,7 +31,7 @@ function row(digest, me) {
   }
   const tr = el('tr', { 'data-digest-id': digest.id },
     el('th', { scope: 'row' }, el('a', { href: '/dashboard/digests/' + digest.id }, digest.name),
-      me.admin && digest.applicationId ? el('div', { class: 'note mono' }, 'app ' + digest.applicationId.slice(0, 8)) : null),
+      me.admin && digest.applicationId ? el('div', { class: 'note mono' }, 'app ' + shortId(digest.applicationId)) : null),
     el('td', {}, el('code', {}, digest.cron), el('div', { class: 'note' }, digest.timeZone)),
     el('td', { 'data-testid': 'next-run' }, digest.enabled && digest.nextRunAt ? time(digest.nextRunAt, digest.timeZone) : el('span', { class: 'none' }, '—')),
     lastRun,

@@ -1,5 +1,5 @@
 // Overview: runs by state, the last hour, the queue and its workers, and the pause switches.
-import { $, actionButton, api, canWrite, debounce, duration, el, livePage, start, time } from './console.js';
+import { $, actionButton, api, canWrite, debounce, duration, el, livePage, shortId, start, time } from './console.js';
 
 const LIVE_WORKER_IDLE_MILLIS = 30000;
 
@@ -86,8 +86,8 @@ function drawPause(me, paused) {
         ? actionButton('Resume scheduled dispatch', 'global-resume', () => toggle('/queue/resume', {}, 'Scheduled dispatch resumed.'))
         : actionButton('Pause all scheduled dispatch', 'global-pause', () => toggle('/queue/pause', {}, 'Scheduled dispatch paused for every application.'), { danger: true }));
       for (const applicationId of apps) {
-        actions.append(actionButton(`Resume application ${applicationId.slice(0, 8)}`, 'resume-application',
-          () => toggle('/queue/resume', { applicationId }, `Application ${applicationId.slice(0, 8)} resumed.`)));
+        actions.append(actionButton(`Resume application ${shortId(applicationId)}`, 'resume-application',
+          () => toggle('/queue/resume', { applicationId }, `Application ${shortId(applicationId)} resumed.`)));
       }
     }
     return;

@@ -1,5 +1,5 @@
 // One run: its window, events, bad events, delivery log and attempts; retry and cancel.
-import { $, actionButton, api, ApiError, canWrite, el, livePage, start, statusBadge, time } from './console.js';
+import { $, actionButton, api, ApiError, canWrite, el, livePage, shortId, start, statusBadge, time } from './console.js';
 
 const id = $('#run').dataset.runId;
 let page;
@@ -9,8 +9,8 @@ function fact(label, ...value) {
 }
 
 function drawSummary(run, digest, me) {
-  $('#page-title').textContent = `Run ${run.id.slice(0, 8)}`;
-  document.title = `Run ${run.id.slice(0, 8)} · Digest console`;
+  $('#page-title').textContent = `Run ${shortId(run.id)}`;
+  document.title = `Run ${shortId(run.id)} · Digest console`;
   $('#facts').replaceChildren(
     ...fact('Status', statusBadge(run.status),
       run.status === 'queued' && run.nextAttemptAt ? el('span', { class: 'note' }, ' retry at ', time(run.nextAttemptAt)) : null,
@@ -34,14 +34,14 @@ function drawSummary(run, digest, me) {
     actions.append(actionButton('Retry', 'retry-run', async () => {
       await api(`/runs/${id}/retry`, { method: 'POST' });
       await page.reload();
-      return `Run ${id.slice(0, 8)} queued again: only recipients not yet sent are retried.`;
+      return `Run ${shortId(id)} queued again: only recipients not yet sent are retried.`;
     }));
   }
   if (run.status === 'queued') {
     actions.append(actionButton('Cancel', 'cancel-run', async () => {
       await api(`/runs/${id}/cancel`, { method: 'POST' });
       await page.reload();
-      return `Run ${id.slice(0, 8)} cancelled.`;
+      return `Run ${shortId(id)} cancelled.`;
     }, { danger: true }));
   }
 }

@@ -1,6 +1,6 @@
 // Runs: filtered by state, digest, trigger and creation time, newest first, a page at a time;
 // new runs and state changes arrive live.
-import { $, actionButton, api, canWrite, el, fromLocalInput, livePage, query, start, toLocalInput } from './console.js';
+import { $, actionButton, api, canWrite, el, fromLocalInput, livePage, query, shortId, start, toLocalInput } from './console.js';
 import { runRow, updateRow } from './runs-table.js';
 
 const FILTERS = ['status', 'digestId', 'trigger', 'from', 'to'];
@@ -11,7 +11,7 @@ let cursors = [null];
 let page;
 
 const filters = () => Object.fromEntries(FILTERS.map((name) => [name, new URLSearchParams(location.search).get(name) || '']));
-const digestName = (digestId) => digestNames.get(digestId) || digestId.slice(0, 8);
+const digestName = (digestId) => digestNames.get(digestId) || shortId(digestId);
 
 function showFilters() {
   const current = filters();
