@@ -121,7 +121,7 @@ class ConsoleBrowserIT {
     @Test
     @Order(2)
     void aRunRequestedThroughTheApiAppearsAndSucceedsWithoutAReload() throws Exception {
-        Tenant shop = tenant("Live runs", List.of("read", "write", "ingest"));
+        Tenant shop = tenant("Storefront", List.of("read", "write", "ingest"));
         String digest = digest(shop, "Orders today", false, "0 0 8 * * ?");
         browser.signIn(shop.api.key());
         browser.open("/dashboard/runs");
@@ -134,7 +134,6 @@ class ConsoleBrowserIT {
         assertEquals("succeeded", shop.api.awaitFinished(run, RUN_TIMEOUT).get("status").asText());
         browser.until(Duration.ofSeconds(2), d -> "succeeded".equals(statusOfRow(run)));
         assertTrue(browser.sameDocument(), "the run appeared and changed state without a reload");
-        browser.screenshot("runs");
     }
 
     @Test
@@ -306,6 +305,9 @@ class ConsoleBrowserIT {
         browser.driver().switchTo().defaultContent();
         browser.shown("[data-testid=schedule-table] tbody tr");
         browser.screenshotWholePage("digest-detail");
+        browser.open("/dashboard/runs");
+        browser.shown("tr[data-testid=run-row]:has([data-status=dead])");
+        browser.screenshot("runs");
         browser.phone();
         browser.open("/dashboard/runs");
         browser.shown("[data-testid=run-row]");

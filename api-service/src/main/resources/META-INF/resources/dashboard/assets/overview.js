@@ -51,8 +51,9 @@ function drawLastHour(hour) {
 function drawQueue(queue) {
   const stream = queue.stream;
   const consumers = queue.consumers;
-  const oldest = queue.oldestQueuedAt ? duration(Date.now() - new Date(queue.oldestQueuedAt)) : 'none queued';
-  const tiles = [tile('Oldest queued run', oldest, 'oldest-queued')];
+  const tiles = [queue.oldestQueuedAt
+    ? tile('Oldest queued run', duration(Date.now() - new Date(queue.oldestQueuedAt)), 'oldest-queued', 'waiting this long')
+    : tile('Oldest queued run', '—', 'oldest-queued', 'nothing queued')];
   if (queue.nextAvailableAt) tiles.push(tile('Next retry due', time(queue.nextAvailableAt), 'next-retry'));
   if (stream) {
     tiles.push(

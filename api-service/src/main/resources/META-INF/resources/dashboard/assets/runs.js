@@ -41,39 +41,49 @@ async function load() {
   $('#first-page').hidden = cursors.length === 1;
 }
 
-// Runs being fetched to be shown on top, each with whether an event about it arrived meanwhile.
+// Runs being fetched from the API, each with whether an event about it arrived meanwhile.
 const arriving = new Map();
 
 /**
- * A run that is new to this page: shown on top when the newest page shows runs like it. An
- * event about it during the fetch means the answer may be older than that event, so it is
- * fetched again.
+ * The run as the API has it now. An event about it during the fetch means the answer may be
+ * older than that event, so it is fetched again.
  */
+async function fetchLatest(runId) {
+  let run;
+  do {
+    arriving.set(runId, false);
+    run = await api('/runs/' + runId);
+  } while (arriving.get(runId));
+  return run;
+}
+
+/** A run that is new to this page: shown on top when the newest page shows runs like it. */
 async function insert(event) {
   const current = filters();
   if (cursors.length > 1 || current.to || (current.digestId && current.digestId !== event.digestId)) return;
-  let run;
-  do {
-    arriving.set(event.runId, false);
-    run = await api('/runs/' + event.runId);
-  } while (arriving.get(event.runId));
+  const run = await fetchLatest(event.runId);
   if ((current.trigger && run.trigger !== current.trigger) || (current.status && run.status !== current.status)
       || (current.from && new Date(run.createdAt) < new Date(current.from)) || rowOf(run.id)) return;
   tbody.prepend(runRow(run, digestName));
   $('#empty').hidden = true;
 }
 
+/** A run shown here changed: its new status at once, then the rest of the row (finish time, counts). */
+async function refresh(row, event) {
+  updateRow(row, event);
+  const run = await fetchLatest(event.runId);
+  rowOf(run.id)?.replaceWith(runRow(run, digestName));
+}
+
 const rowOf = (runId) => tbody.querySelector(`tr[data-run-id="${CSS.escape(runId)}"]`);
 
 function onRun(event) {
-  const row = rowOf(event.runId);
-  if (row) {
-    updateRow(row, event);
-  } else if (arriving.has(event.runId)) {
+  if (arriving.has(event.runId)) {
     arriving.set(event.runId, true);
-  } else {
-    insert(event).catch(() => {}).finally(() => arriving.delete(event.runId));
+    return;
   }
+  const row = rowOf(event.runId);
+  (row ? refresh(row, event) : insert(event)).catch(() => {}).finally(() => arriving.delete(event.runId));
 }
 
 form.addEventListener('submit', (event) => {

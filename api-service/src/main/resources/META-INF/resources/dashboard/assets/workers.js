@@ -15,7 +15,9 @@ async function load() {
     return;
   }
   const stream = queue.stream || {};
-  $('#stream').replaceChildren(tile('Stream', stream.name, 'stream-name'), tile('Length', stream.length, 'stream-length'),
+  const name = tile('Stream', stream.name, 'stream-name');
+  name.classList.add('tile-text');
+  $('#stream').replaceChildren(name, tile('Length', stream.length, 'stream-length'),
     tile('In flight', stream.pending, 'stream-pending'), tile('Lag', stream.lag, 'stream-lag'));
   const consumers = [...queue.consumers].sort((a, b) => a.name.localeCompare(b.name));
   $('#workers tbody').replaceChildren(...consumers.map((consumer) => {
