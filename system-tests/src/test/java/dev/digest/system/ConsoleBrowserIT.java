@@ -111,6 +111,7 @@ class ConsoleBrowserIT {
         browser.signIn(shop.api.key());
         assertEquals("Signing in", browser.text("#who"));
         assertFalse(browser.driver().getCurrentUrl().contains(shop.api.key()), "the key is never in an address");
+        assertFalse(stack.api().logText().contains(shop.api.key()), "nor in the api's log");
         browser.until(d -> "live".equals(browser.find("#live").getAttribute("data-state")));
 
         browser.find("#sign-out").click();

@@ -1,5 +1,6 @@
 // Dead letters: runs that used up their attempts; retry or discard each.
-import { $, actionButton, api, ApiError, canWrite, el, livePage, query, runLink, shortId, start, statusBadge, time } from './console.js';
+import { $, actionButton, api, ApiError, canWrite, el, query, runLink, shortId, start, statusBadge, time } from './console.js';
+import { livePage } from './live.js';
 
 const tbody = $('#dead-letters tbody');
 let cursor = null;

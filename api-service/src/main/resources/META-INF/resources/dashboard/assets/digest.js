@@ -1,5 +1,6 @@
 // One digest: its schedule, recent runs, and the next email shown in a sandboxed frame.
-import { $, actionButton, api, ApiError, canWrite, debounce, el, livePage, query, start, time, inZone } from './console.js';
+import { $, actionButton, api, ApiError, canWrite, debounce, el, query, start, time, inZone } from './console.js';
+import { livePage } from './live.js';
 import { runNow, testSendForm } from './digest-actions.js';
 import { runRow } from './runs-table.js';
 

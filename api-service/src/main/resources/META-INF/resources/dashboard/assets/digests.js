@@ -1,5 +1,6 @@
 // Digests: schedule, next fire time in the digest's zone, last run, state, run now and test send.
-import { $, actionButton, api, canWrite, el, livePage, query, reportError, runLink, shortId, start, statusBadge, time } from './console.js';
+import { $, actionButton, api, canWrite, el, query, reportError, runLink, shortId, start, statusBadge, time } from './console.js';
+import { livePage } from './live.js';
 import { runNow, testSendForm } from './digest-actions.js';
 
 const rows = new Map();

@@ -1,5 +1,6 @@
 // Overview: runs by state, the last hour, the queue and its workers, and the pause switches.
-import { $, actionButton, api, canWrite, debounce, duration, el, livePage, shortId, start, time } from './console.js';
+import { $, actionButton, api, canWrite, debounce, duration, el, shortId, start, time } from './console.js';
+import { livePage } from './live.js';
 
 const LIVE_WORKER_IDLE_MILLIS = 30000;
 

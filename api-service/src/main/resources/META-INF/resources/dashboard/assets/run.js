@@ -1,5 +1,6 @@
 // One run: its window, events, bad events, delivery log and attempts; retry and cancel.
-import { $, actionButton, api, ApiError, canWrite, el, livePage, shortId, start, statusBadge, time } from './console.js';
+import { $, actionButton, api, ApiError, canWrite, el, shortId, start, statusBadge, time } from './console.js';
+import { livePage } from './live.js';
 
 const id = $('#run').dataset.runId;
 let page;

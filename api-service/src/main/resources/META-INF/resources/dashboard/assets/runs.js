@@ -1,6 +1,7 @@
 // Runs: filtered by state, digest, trigger and creation time, newest first, a page at a time;
 // new runs and state changes arrive live.
-import { $, actionButton, api, canWrite, el, fromLocalInput, livePage, query, shortId, start, toLocalInput } from './console.js';
+import { $, actionButton, api, canWrite, el, fromLocalInput, query, shortId, start, toLocalInput } from './console.js';
+import { livePage } from './live.js';
 import { runRow, updateRow } from './runs-table.js';
 
 const FILTERS = ['status', 'digestId', 'trigger', 'from', 'to'];

@@ -1,5 +1,6 @@
 // Workers: the stream's consumers, what each holds in flight and how long it has been idle.
-import { $, api, duration, el, livePage, start } from './console.js';
+import { $, api, duration, el, start } from './console.js';
+import { livePage } from './live.js';
 
 const STALE_MILLIS = 30000;
 

@@ -61,6 +61,10 @@ class DashboardResourceTest {
     @Test
     void theScriptsAndStylesAreServed() {
         given().get("/dashboard/assets/console.js").then().statusCode(200)
+                .contentType(containsString("javascript"))
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Cache-Control", containsString("no-cache"));
+        given().get("/dashboard/assets/live.js").then().statusCode(200)
                 .contentType(containsString("javascript"));
         given().get("/dashboard/assets/console.css").then().statusCode(200)
                 .contentType(startsWith("text/css"));
