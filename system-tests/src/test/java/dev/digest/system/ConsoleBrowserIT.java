@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The operations console in a real browser (Debian's Chromium) against the packaged api and a
@@ -306,9 +307,22 @@ class ConsoleBrowserIT {
         browser.driver().switchTo().defaultContent();
         browser.shown("[data-testid=schedule-table] tbody tr");
         browser.screenshotWholePage("digest-detail");
+        browser.find("details.test-send summary").click();
+        browser.find("[data-testid=test-recipient]").sendKeys("me@example.com");
+        browser.find("[data-testid=test-send]").click();
+        browser.until(d -> browser.status().startsWith("Test send of \"Daily shop summary\" to me@example.com queued"));
+
         browser.open("/dashboard/runs");
         browser.shown("tr[data-testid=run-row]:has([data-status=dead])");
+        // Three runs of the daily digest, the test send, the dead one; the test send finishes live.
+        browser.until(d -> browser.all("tr[data-testid=run-row]").size() == 5
+                && browser.all("[data-status=queued], [data-status=running]").isEmpty());
         browser.screenshot("runs");
+        new Select(browser.find("#f-status")).selectByValue("dead");
+        browser.find("#filters button[type=submit]").click();
+        browser.until(d -> browser.all("tr[data-testid=run-row]").size() == 1
+                && browser.all("tr[data-testid=run-row]:has([data-status=dead])").size() == 1);
+        assertTrue(browser.driver().getCurrentUrl().endsWith("/dashboard/runs?status=dead"), "filters are in the address");
         browser.phone();
         browser.open("/dashboard/runs");
         browser.shown("[data-testid=run-row]");

@@ -17,7 +17,7 @@ function drawRuns(runs) {
       `${runs.delayed} waiting out a retry, ${runs.waitingForTurn} waiting for their digest's turn`),
     tile('Running', runs.running, 'count-running'),
     tile('Succeeded', runs.succeeded, 'count-succeeded'),
-    tile('Failed', runs.failed, 'count-failed', 'will be retried'),
+    tile('Failed', runs.failed, 'count-failed', 'retry them on the runs page'),
     tile('Dead', runs.dead, 'count-dead', 'attempts used up'),
     tile('Skipped', runs.skipped, 'count-skipped'),
     tile('Cancelled', runs.cancelled ?? 0, 'count-cancelled'));
