@@ -43,6 +43,7 @@ final class Stack implements AutoCloseable {
     private Map<String, String> redisSettings;
     private Connection db;
     private ServiceProcess api;
+    private Map<String, String> apiEnvironment;
 
     Stack(String name, String pgHost, int pgPort, String redisHost, int redisPort, int redisDb, int smtpPort) {
         this.pgHost = pgHost;
@@ -107,6 +108,7 @@ final class Stack implements AutoCloseable {
                 "DIGEST_RATE_LIMIT_WRITE", "100000",
                 "DIGEST_RATE_LIMIT_READ", "100000"));
         env.putAll(apiSettings);
+        apiEnvironment = Map.copyOf(env);
         api = start("api", Path.of(System.getProperty("digest.api.jar")), env);
         api.awaitReady(Duration.ofSeconds(90));
         db = DriverManager.getConnection("jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + database, "postgres", "");
@@ -115,6 +117,13 @@ final class Stack implements AutoCloseable {
 
     ServiceProcess api() {
         return api;
+    }
+
+    /** Another api replica on the same database, Redis and stream (after {@link #startApi()}); returns it ready. */
+    ServiceProcess startApiReplica(String name) throws Exception {
+        ServiceProcess replica = start(name, Path.of(System.getProperty("digest.api.jar")), apiEnvironment);
+        replica.awaitReady(Duration.ofSeconds(90));
+        return replica;
     }
 
     ServiceProcess startWorker(String name) throws Exception {
