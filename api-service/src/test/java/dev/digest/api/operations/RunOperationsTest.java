@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.digest.api.config.ApiConfig;
 import dev.digest.api.support.Tenant;
@@ -110,10 +111,56 @@ class RunOperationsTest {
         tenant.request().post("/api/v1/runs/{id}/cancel", queued).then().statusCode(200)
                 .body("status", equalTo("cancelled"))
                 .body("finishedAt", equalTo(finishedAt));
+        assertNull(new LedgerWorker(ledger, pool, "worker-cancel").tryClaim(queued),
+                "a worker reading the run's job still on the stream finds it gone");
 
         String succeeded = new LedgerWorker(ledger, pool, "worker-cancel").finishedRun(tenant, digest, RunStatus.SUCCEEDED);
         assertProblem(tenant.request().post("/api/v1/runs/{id}/cancel", succeeded), 409, "conflict");
         tenant.request().get("/api/v1/runs/{id}", succeeded).then().body("status", equalTo("succeeded"));
+    }
+
+    @Test
+    void cancellingARunThatHeldItsWindowGivesTheNextRunItsTurn() {
+        Tenant tenant = Tenant.create();
+        String digest = tenant.digest(tenant.emailTemplate());
+        String holding = runNow(tenant, digest);
+        String waiting = runNow(tenant, digest);
+        LedgerWorker worker = new LedgerWorker(ledger, pool, "worker-turn");
+        ClaimedRun first = worker.claim(holding);
+        ledger.fixWindow(first, Instant.now(), Duration.ofDays(1), Duration.ofHours(1)).await().atMost(LedgerWorker.WAIT);
+        worker.retryLater(first, "smtp timed out", null, Instant.now().plus(Duration.ofHours(1)));
+        ledger.fixWindow(worker.claim(waiting), Instant.now(), Duration.ofDays(1), Duration.ofHours(1))
+                .await().atMost(LedgerWorker.WAIT);
+        tenant.request().get("/api/v1/runs/{id}", waiting).then().body("waitingForTurn", equalTo(true));
+
+        tenant.request().post("/api/v1/runs/{id}/cancel", holding).then().statusCode(200)
+                .body("status", equalTo("cancelled"))
+                .body("nextAttemptAt", nullValue());
+        tenant.request().get("/api/v1/runs/{id}", waiting).then()
+                .body("status", equalTo("queued"))
+                .body("waitingForTurn", equalTo(false));
+        tenant.request().get("/api/v1/queue").then()
+                .body("runs.cancelled", equalTo(1))
+                .body("runs.delayed", equalTo(0))
+                .body("runs.waitingForTurn", equalTo(0));
+    }
+
+    @Test
+    void bulkRetryHonoursTheCreationTimeRange() {
+        Tenant tenant = Tenant.create();
+        String digest = tenant.digest(tenant.emailTemplate());
+        LedgerWorker worker = new LedgerWorker(ledger, pool, "worker-bulk-range");
+        String older = worker.finishedRun(tenant, digest, RunStatus.FAILED);
+        String newer = worker.finishedRun(tenant, digest, RunStatus.FAILED);
+        String newerCreatedAt = tenant.request().get("/api/v1/runs/{id}", newer).then().extract().path("createdAt");
+
+        tenant.request().body(Map.of("to", newerCreatedAt)).post("/api/v1/runs/retry")
+                .then().statusCode(200).body("count", equalTo(1));
+        tenant.request().get("/api/v1/runs/{id}", older).then().body("status", equalTo("queued"));
+        tenant.request().get("/api/v1/runs/{id}", newer).then().body("status", equalTo("failed"));
+        tenant.request().body(Map.of("from", newerCreatedAt)).post("/api/v1/runs/retry")
+                .then().statusCode(200).body("count", equalTo(1));
+        tenant.request().get("/api/v1/runs/{id}", newer).then().body("status", equalTo("queued"));
     }
 
     @Test
@@ -228,6 +275,15 @@ class RunOperationsTest {
         Tenant.asAdmin().post("/api/v1/runs/{id}/cancel", run).then().statusCode(200)
                 .body("status", equalTo("cancelled"));
         tenant.request().get("/api/v1/runs/{id}", run).then().body("status", equalTo("cancelled"));
+
+        String othersFailed = new LedgerWorker(ledger, pool, "worker-admin").finishedRun(other,
+                other.request().get("/api/v1/runs/{id}", othersRun).then().extract().path("digestId"), RunStatus.FAILED);
+        Tenant.asAdmin().body(Map.of("applicationId", tenant.applicationId())).post("/api/v1/runs/retry")
+                .then().statusCode(200).body("count", equalTo(0));
+        other.request().get("/api/v1/runs/{id}", othersFailed).then().body("status", equalTo("failed"));
+        Tenant.asAdmin().body(Map.of("applicationId", other.applicationId())).post("/api/v1/runs/retry")
+                .then().statusCode(200).body("count", equalTo(1));
+        other.request().get("/api/v1/runs/{id}", othersFailed).then().body("status", equalTo("queued"));
 
         // An application key naming another application finds nothing there.
         assertProblem(tenant.request().queryParam("applicationId", other.applicationId()).get("/api/v1/runs"),
