@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.digest.api.support.Tenant;
 import dev.digest.common.run.RunLedger;
+import dev.digest.common.run.RunStatus;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.net.URI;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** {@code GET /api/v1/runs/live}: run state changes as Server-Sent Events, per tenant, with catch-up. */
@@ -45,6 +47,20 @@ class RunLiveResourceTest {
 
             new LedgerWorker(ledger, pool, "worker-live").claim(run);
             stream.await(event -> event.isRun(run, "running"));
+        }
+    }
+
+    @Test
+    void cancellingAndRetryingInBulkAreHeardToo() {
+        Tenant tenant = Tenant.create();
+        String digest = tenant.digest(tenant.emailTemplate());
+        String failed = new LedgerWorker(ledger, pool, "worker-live").finishedRun(tenant, digest, RunStatus.FAILED);
+        String queued = runNow(tenant, digest);
+        try (LiveRunStream stream = LiveRunStream.ready(live, tenant.key())) {
+            tenant.request().post("/api/v1/runs/{id}/cancel", queued).then().statusCode(200);
+            stream.await(event -> event.isRun(queued, "cancelled"));
+            tenant.request().body(Map.of("digestId", digest)).post("/api/v1/runs/retry").then().statusCode(200);
+            stream.await(event -> event.isRun(failed, "queued"));
         }
     }
 
@@ -86,6 +102,20 @@ class RunLiveResourceTest {
             LiveRunStream.Event first = stream.events().get(0);
             assertTrue(first.isRun(run, "running"), "the catch-up comes first with the run as it is now: " + first);
             assertTrue(Long.parseLong(first.id()) > Long.parseLong(lastSeen), first.id() + " after " + lastSeen);
+        }
+    }
+
+    @Test
+    void theSinceParameterCatchesUpAsLastEventIdDoes() {
+        Tenant tenant = Tenant.create();
+        String digest = tenant.digest(tenant.emailTemplate());
+        String since = Long.toString(System.currentTimeMillis() - 1000);
+        String run = runNow(tenant, digest);
+        tenant.request().post("/api/v1/runs/{id}/cancel", run).then().statusCode(200);
+
+        try (LiveRunStream stream = LiveRunStream.open(URI.create(live + "?since=" + since), tenant.key(), null)) {
+            stream.await(event -> event.concerns(run));
+            assertTrue(stream.events().get(0).isRun(run, "cancelled"), stream.events().toString());
         }
     }
 
