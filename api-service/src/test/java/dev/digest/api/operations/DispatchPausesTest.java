@@ -1,6 +1,7 @@
 package dev.digest.api.operations;
 
 import static dev.digest.api.support.Problems.assertProblem;
+import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
@@ -88,6 +89,16 @@ class DispatchPausesTest {
         dispatchNow();
         assertEquals(1, scheduledRuns(digest), "the three missed instants make one run");
         assertTrue(nextRunAt(digest).isAfter(Instant.now()), "the schedule moved on");
+    }
+
+    @Test
+    void aPauseNeedsNoBodyNorContentType() {
+        Tenant tenant = Tenant.create();
+        // What a console's fetch(url, {method: 'POST', headers: {Authorization}}) sends.
+        given().auth().oauth2(tenant.key()).post("/api/v1/queue/pause").then().statusCode(200)
+                .body("paused", equalTo(true));
+        given().auth().oauth2(tenant.key()).post("/api/v1/queue/resume").then().statusCode(200)
+                .body("paused", equalTo(false));
     }
 
     @Test
