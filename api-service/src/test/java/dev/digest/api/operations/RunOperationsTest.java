@@ -98,6 +98,24 @@ class RunOperationsTest {
     }
 
     @Test
+    void aClaimWhoseWorkerStoppedRenewingItIsShownAsLapsed() {
+        Tenant tenant = Tenant.create();
+        String run = runNow(tenant, tenant.digest(tenant.emailTemplate()));
+        new LedgerWorker(ledger, pool, "worker-gone").claim(run);
+        // Another worker takes over the same message from the consumer that stopped.
+        ClaimedRun takenOver = new LedgerWorker(ledger, pool, "worker-next").claim(run);
+
+        tenant.request().get("/api/v1/runs/{id}", run).then().statusCode(200)
+                .body("status", equalTo("running"))
+                .body("workerId", equalTo("worker-next"))
+                .body("attemptHistory.workerId", contains("worker-gone", "worker-next"))
+                .body("attemptHistory.outcome", contains("lapsed", "running"))
+                .body("attemptHistory[0].finishedAt", notNullValue())
+                .body("attemptHistory[1].finishedAt", nullValue());
+        assertEquals(2, takenOver.attempts());
+    }
+
+    @Test
     void aQueuedRunIsCancelledOnceAndAFinishedOneCannotBe() {
         Tenant tenant = Tenant.create();
         String digest = tenant.digest(tenant.emailTemplate());
