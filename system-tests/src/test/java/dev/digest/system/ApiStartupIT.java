@@ -32,7 +32,9 @@ class ApiStartupIT {
             assertTrue(log.contains("digest.admin-key"), log);
             // It failed on the key, before it ever reached for the (missing) database.
             assertFalse(log.contains("digest_startup_never_created\" does not exist"), log);
-            if (!adminKey.isEmpty()) {
+            if (adminKey.isEmpty()) {
+                assertTrue(log.contains("DIGEST_ADMIN_KEY"), "names the variable to set: " + log);
+            } else {
                 assertFalse(log.contains(adminKey), "the rejected key is not echoed");
             }
             assertEquals(false, api.isAlive());

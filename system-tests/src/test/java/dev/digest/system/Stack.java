@@ -108,8 +108,8 @@ final class Stack implements AutoCloseable {
                 "DIGEST_RATE_LIMIT_WRITE", "100000",
                 "DIGEST_RATE_LIMIT_READ", "100000"));
         env.putAll(apiSettings);
-        apiEnvironment = env;
-        api = start("api", Path.of(System.getProperty("digest.api.jar")), env, ServiceProcess.freePort());
+        apiEnvironment = Map.copyOf(env);
+        api = start("api", Path.of(System.getProperty("digest.api.jar")), env);
         api.awaitReady(Duration.ofSeconds(90));
         db = DriverManager.getConnection("jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + database, "postgres", "");
         return api;
@@ -128,6 +128,13 @@ final class Stack implements AutoCloseable {
         api.close();
         api = start("api-restarted", Path.of(System.getProperty("digest.api.jar")), apiEnvironment, port);
         return api.awaitReady(Duration.ofSeconds(90));
+    }
+
+    /** Another api replica on the same database, Redis and stream (after {@link #startApi()}); returns it ready. */
+    ServiceProcess startApiReplica(String name) throws Exception {
+        ServiceProcess replica = start(name, Path.of(System.getProperty("digest.api.jar")), apiEnvironment);
+        replica.awaitReady(Duration.ofSeconds(90));
+        return replica;
     }
 
     ServiceProcess startWorker(String name) throws Exception {

@@ -98,6 +98,21 @@ public class QueueResource {
         return set(request, false);
     }
 
+    /** {@code POST /queue/pause} with no body (any or no Content-Type): as {@code {}}. */
+    @POST
+    @Path("/pause")
+    @Access(value = Scope.WRITE, orAdmin = true)
+    public Uni<DispatchPauses.PauseState> pauseWithoutBody() {
+        return set(null, true);
+    }
+
+    @POST
+    @Path("/resume")
+    @Access(value = Scope.WRITE, orAdmin = true)
+    public Uni<DispatchPauses.PauseState> resumeWithoutBody() {
+        return set(null, false);
+    }
+
     private Uni<DispatchPauses.PauseState> set(PauseRequest request, boolean paused) {
         Caller who = caller.get();
         UUID named = request == null ? null : request.applicationId();
