@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -59,8 +60,9 @@ class ConsoleBrowserIT {
 
     @BeforeAll
     void start() throws Exception {
-        assumeTrue(Browser.installed(), "Chromium and chromedriver are not installed (/usr/bin/chromium, "
-                + "/usr/bin/chromedriver): apt-get install -y chromium chromium-driver to run the console's browser tests");
+        if (!Browser.installed()) {
+            return; // each test is skipped, saying why (see below)
+        }
         smtp = new ScriptedSmtp();
         stack = Stack.local("console", REDIS_DB, smtp.port())
                 // A browser loads pages and calls the API far faster than a person clicks.
@@ -77,6 +79,13 @@ class ConsoleBrowserIT {
         stack.startWorker("console-worker").awaitReady(Duration.ofSeconds(90));
         admin = new Api(stack.api()::uri, Stack.ADMIN_KEY);
         browser = new Browser(stack.api());
+    }
+
+    /** Skipped, each test saying why, on a machine without the browser (reported per test, unlike a skipped class). */
+    @BeforeEach
+    void browserInstalled() {
+        assumeTrue(Browser.installed(), "Chromium and chromedriver are not installed (/usr/bin/chromium, "
+                + "/usr/bin/chromedriver): apt-get install -y chromium chromium-driver to run the console's browser tests");
     }
 
     /** A failing test leaves what the browser showed next to the services' logs. */
