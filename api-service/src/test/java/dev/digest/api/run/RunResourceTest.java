@@ -149,4 +149,13 @@ class RunResourceTest {
         assertProblem(stranger.request().post("/api/v1/runs/{id}/retry", run), 404, "not-found");
         assertProblem(Tenant.as(owner.newKey("read")).post("/api/v1/digests/{id}/runs", digest), 403, "forbidden");
     }
+
+    @Test
+    void aTestSendCarriesAtMostTheSampleEventLimit() {
+        Tenant tenant = Tenant.create();
+        String digest = tenant.digest(tenant.emailTemplate());
+        List<Map<String, Object>> tooMany = java.util.Collections.nCopies(1001, Map.of("type", "order", "payload", Map.of()));
+        assertInvalidField(tenant.request().body(Map.of("to", "me@example.com", "events", tooMany))
+                .post("/api/v1/digests/{id}/test", digest), "events");
+    }
 }
