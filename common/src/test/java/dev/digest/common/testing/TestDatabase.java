@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -18,7 +19,8 @@ import java.util.Properties;
  * <p>The database defaults to {@code digest_test_<checkout id>} (see {@link TestCheckout}) on
  * {@code postgresql://postgres@localhost:5432}, so another checkout's tests use another; set
  * {@code DIGEST_TEST_DATABASE_URL} to use another server or name. Flyway migrates the database
- * when the application under test starts.
+ * when the application under test starts. It also sets {@code digest-test.checkout-id}, which
+ * the services' {@code %test} stream and channel names include.
  */
 public class TestDatabase implements QuarkusTestResourceLifecycleManager {
 
@@ -27,8 +29,10 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         String url = System.getenv().getOrDefault("DIGEST_TEST_DATABASE_URL", DEFAULT_URL);
-        Map<String, String> properties = ConnectionUrls.fromDatabaseUrl(url);
+        Map<String, String> properties = new HashMap<>(ConnectionUrls.fromDatabaseUrl(url));
         createIfMissing(properties);
+        // The services' test profiles put it into their stream and channel names.
+        properties.put("digest-test.checkout-id", TestCheckout.id());
         return properties;
     }
 
