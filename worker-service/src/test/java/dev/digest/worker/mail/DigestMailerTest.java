@@ -18,13 +18,28 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Sending one email over real SMTP: GreenMail where it is taken, a scripted server where it is refused. */
 @QuarkusTest
-@TestProfile(TimersOff.class)
+@TestProfile(DigestMailerTest.NoPooledConnections.class)
 class DigestMailerTest {
+
+    /**
+     * The tests put different servers on one port in turn; a connection the client kept open to
+     * the previous one would be reused against a server that is gone, and hang.
+     */
+    public static class NoPooledConnections extends TimersOff {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
+            overrides.put("quarkus.mailer.keep-alive", "false");
+            return overrides;
+        }
+    }
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final RenderedEmail EMAIL = new RenderedEmail("Orders today", "<p>3 orders</p>", "3 orders", null);

@@ -9,17 +9,21 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An SMTP server that answers every command with 250 but {@code RCPT TO} with a reply the test
- * chooses (a 5xx or a 4xx), which GreenMail cannot be made to send. One connection at a time.
+ * chooses (a 5xx or a 4xx), which GreenMail cannot be made to send. Closing it closes the
+ * connections the mail client keeps open as well, so none is reused against the next server.
  */
 public final class ScriptedSmtp implements AutoCloseable {
 
     private final ServerSocket server;
     private final String recipientReply;
     private final Thread thread;
+    private final List<Socket> clients = new CopyOnWriteArrayList<>();
 
     private ScriptedSmtp(int port, String recipientReply) throws IOException {
         this.server = new ServerSocket(port, 10, InetAddress.getLoopbackAddress());
@@ -40,10 +44,20 @@ public final class ScriptedSmtp implements AutoCloseable {
 
     private void serve() {
         while (!server.isClosed()) {
-            try (Socket client = server.accept()) {
-                converse(client);
+            try {
+                Socket client = server.accept();
+                clients.add(client);
+                Thread conversation = new Thread(() -> {
+                    try (client) {
+                        converse(client);
+                    } catch (IOException gone) {
+                        // The client went away, or the server closed the connection.
+                    }
+                }, "scripted-smtp-client");
+                conversation.setDaemon(true);
+                conversation.start();
             } catch (IOException closed) {
-                // The server was closed, or the client went away: wait for the next one.
+                // The server was closed.
             }
         }
     }
@@ -75,6 +89,9 @@ public final class ScriptedSmtp implements AutoCloseable {
     public void close() {
         try {
             server.close();
+            for (Socket client : clients) {
+                client.close();
+            }
             thread.join(5000);
         } catch (IOException e) {
             throw new IllegalStateException(e);
