@@ -68,7 +68,7 @@ class JobConsumerTest {
         final Map<UUID, CompletableFuture<Outcome>> outcomes = new ConcurrentHashMap<>();
 
         ScriptedHandler(ConsumerName name) {
-            super(null, null, null, null, null, null, null, null, null, name);
+            super(null, null, null, null, null, null, null, name);
         }
 
         @Override
