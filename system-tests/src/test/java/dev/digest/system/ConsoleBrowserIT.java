@@ -36,7 +36,7 @@ import org.openqa.selenium.support.ui.Select;
  * application, what a read-only key and another tenant see. It saves screenshots of the pages
  * (see {@link Browser#screenshot}), which the README shows.
  *
- * <p>Own database ({@code digest_console}), Redis database 14 (11 to 13 belong to the backup test and the
+ * <p>Own database ({@code digest_console_<checkout id>}), Redis database 14 (11 to 13 belong to the backup test and the
  * container smoke test), stream and group.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
