@@ -34,7 +34,7 @@ final class PrivateRedis implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
                 .start();
         Awaitility.await("redis-server started on port " + port).atMost(Duration.ofSeconds(20))
-                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).ignoreException(IOException.class)
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).ignoreExceptionsInstanceOf(IOException.class)
                 .until(() -> {
                     try (Redis redis = new Redis("127.0.0.1", port, 0)) {
                         redis.call("PING");
