@@ -1,11 +1,12 @@
 package dev.digest.api.apikey;
 
-import dev.digest.api.auth.Access;
+import dev.digest.api.auth.Roles;
 import dev.digest.api.web.ExpectedVersion;
 import dev.digest.api.web.Page;
 import dev.digest.api.web.Pagination;
 import dev.digest.api.web.Responses;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -25,7 +26,7 @@ import java.util.UUID;
 
 /** An application's API keys; admin key only. DELETE revokes. */
 @Path("/api/v1/applications/{applicationId}/api-keys")
-@Access(admin = true)
+@RolesAllowed(Roles.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class ApiKeyResource {

@@ -1,8 +1,7 @@
 package dev.digest.api.digest;
 
-import dev.digest.api.auth.Access;
 import dev.digest.api.auth.CurrentCaller;
-import dev.digest.api.auth.Scope;
+import dev.digest.api.auth.Roles;
 import dev.digest.api.config.ApiConfig;
 import dev.digest.api.preview.DigestPreview;
 import dev.digest.api.preview.PreviewService;
@@ -16,6 +15,7 @@ import dev.digest.api.web.Pagination;
 import dev.digest.api.web.ProblemException;
 import dev.digest.api.web.Responses;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -36,7 +36,7 @@ import java.util.UUID;
 
 /** The caller's digests, and requests to run one now or as a test. */
 @Path("/api/v1/digests")
-@Access(Scope.READ)
+@RolesAllowed(Roles.READ)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class DigestResource {
@@ -63,7 +63,7 @@ public class DigestResource {
     }
 
     @POST
-    @Access(Scope.WRITE)
+    @RolesAllowed(Roles.WRITE)
     public Uni<Response> create(@Valid @NotNull DigestRequest request) {
         return service.create(caller.applicationId(), request)
                 .map(d -> Responses.created("/api/v1/digests/" + d.id, DigestResponse.from(d), d.version));
@@ -71,7 +71,7 @@ public class DigestResource {
 
     /** The admin key lists every application's digests (each names its application). */
     @GET
-    @Access(value = Scope.READ, orAdmin = true)
+    @RolesAllowed({Roles.READ, Roles.ADMIN})
     public Uni<Page<DigestResponse>> list(@QueryParam("enabled") Boolean enabled,
             @QueryParam("namePrefix") String namePrefix, @QueryParam("cursor") String cursor,
             @QueryParam("limit") Integer limit) {
@@ -80,14 +80,14 @@ public class DigestResource {
 
     @GET
     @Path("/{id}")
-    @Access(value = Scope.READ, orAdmin = true)
+    @RolesAllowed({Roles.READ, Roles.ADMIN})
     public Uni<Response> get(@PathParam("id") UUID id) {
         return owner.of(id).chain(application -> service.get(application, id)).map(d -> Responses.ok(DigestResponse.from(d), d.version));
     }
 
     @PUT
     @Path("/{id}")
-    @Access(Scope.WRITE)
+    @RolesAllowed(Roles.WRITE)
     public Uni<Response> update(@PathParam("id") UUID id, @Valid @NotNull DigestRequest request,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         ExpectedVersion expected = ExpectedVersion.of(ifMatch, request.version());
@@ -98,7 +98,7 @@ public class DigestResource {
     /** The next {@code count} instants the digest fires at (default 10), in UTC and in its own zone. */
     @GET
     @Path("/{id}/schedule")
-    @Access(value = Scope.READ, orAdmin = true)
+    @RolesAllowed({Roles.READ, Roles.ADMIN})
     public Uni<ScheduleResponse> schedule(@PathParam("id") UUID id, @QueryParam("count") String count) {
         // Parsed here: a query parameter JAX-RS cannot convert would otherwise be a 404.
         int n;
@@ -121,7 +121,7 @@ public class DigestResource {
      */
     @GET
     @Path("/{id}/preview")
-    @Access(value = Scope.READ, orAdmin = true)
+    @RolesAllowed({Roles.READ, Roles.ADMIN})
     public Uni<DigestPreview> preview(@PathParam("id") UUID id, @QueryParam("recipient") String recipient) {
         return owner.of(id).chain(application -> previews.digest(application, id, recipient));
     }
@@ -129,7 +129,7 @@ public class DigestResource {
     /** Run now: a queued manual run, answered 202 with its Location. */
     @POST
     @Path("/{id}/runs")
-    @Access(value = Scope.WRITE, orAdmin = true)
+    @RolesAllowed({Roles.WRITE, Roles.ADMIN})
     public Uni<Response> runNow(@PathParam("id") UUID id) {
         return owner.of(id).chain(application -> launcher.runNow(application, id)).map(RunResource::accepted);
     }
@@ -137,7 +137,7 @@ public class DigestResource {
     /** Sends the digest to one address, without moving its window; from sample events if given. */
     @POST
     @Path("/{id}/test")
-    @Access(value = Scope.WRITE, orAdmin = true)
+    @RolesAllowed({Roles.WRITE, Roles.ADMIN})
     public Uni<Response> test(@PathParam("id") UUID id, @Valid @NotNull TestRunRequest request) {
         return owner.of(id).chain(application -> launcher.test(application, id, request.to().trim(), request.events()))
                 .map(RunResource::accepted);
@@ -145,7 +145,7 @@ public class DigestResource {
 
     @DELETE
     @Path("/{id}")
-    @Access(Scope.WRITE)
+    @RolesAllowed(Roles.WRITE)
     public Uni<Response> delete(@PathParam("id") UUID id) {
         return service.delete(caller.applicationId(), id).replaceWith(Response.noContent().build());
     }

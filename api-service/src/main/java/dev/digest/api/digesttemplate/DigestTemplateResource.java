@@ -1,13 +1,13 @@
 package dev.digest.api.digesttemplate;
 
-import dev.digest.api.auth.Access;
 import dev.digest.api.auth.CurrentCaller;
-import dev.digest.api.auth.Scope;
+import dev.digest.api.auth.Roles;
 import dev.digest.api.web.ExpectedVersion;
 import dev.digest.api.web.Page;
 import dev.digest.api.web.Pagination;
 import dev.digest.api.web.Responses;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -27,7 +27,7 @@ import java.util.UUID;
 
 /** The caller's digest templates (presets for new digests). */
 @Path("/api/v1/digest-templates")
-@Access(Scope.READ)
+@RolesAllowed(Roles.READ)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class DigestTemplateResource {
@@ -43,7 +43,7 @@ public class DigestTemplateResource {
     }
 
     @POST
-    @Access(Scope.WRITE)
+    @RolesAllowed(Roles.WRITE)
     public Uni<Response> create(@Valid @NotNull DigestTemplateRequest request) {
         return service.create(caller.applicationId(), request).map(t ->
                 Responses.created("/api/v1/digest-templates/" + t.id, DigestTemplateResponse.from(t), t.version));
@@ -63,7 +63,7 @@ public class DigestTemplateResource {
 
     @PUT
     @Path("/{id}")
-    @Access(Scope.WRITE)
+    @RolesAllowed(Roles.WRITE)
     public Uni<Response> update(@PathParam("id") UUID id, @Valid @NotNull DigestTemplateRequest request,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         ExpectedVersion expected = ExpectedVersion.of(ifMatch, request.version());
@@ -73,7 +73,7 @@ public class DigestTemplateResource {
 
     @DELETE
     @Path("/{id}")
-    @Access(Scope.WRITE)
+    @RolesAllowed(Roles.WRITE)
     public Uni<Response> delete(@PathParam("id") UUID id) {
         return service.delete(caller.applicationId(), id).replaceWith(Response.noContent().build());
     }

@@ -1,8 +1,7 @@
 package dev.digest.api.emailtemplate;
 
-import dev.digest.api.auth.Access;
 import dev.digest.api.auth.CurrentCaller;
-import dev.digest.api.auth.Scope;
+import dev.digest.api.auth.Roles;
 import dev.digest.api.preview.PreviewService;
 import dev.digest.api.preview.TemplatePreview;
 import dev.digest.api.preview.TemplatePreviewRequest;
@@ -11,6 +10,7 @@ import dev.digest.api.web.Page;
 import dev.digest.api.web.Pagination;
 import dev.digest.api.web.Responses;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -30,7 +30,7 @@ import java.util.UUID;
 
 /** The caller's email templates. */
 @Path("/api/v1/email-templates")
-@Access(Scope.READ)
+@RolesAllowed(Roles.READ)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class EmailTemplateResource {
@@ -49,7 +49,7 @@ public class EmailTemplateResource {
     }
 
     @POST
-    @Access(Scope.WRITE)
+    @RolesAllowed(Roles.WRITE)
     public Uni<Response> create(@Valid @NotNull EmailTemplateRequest request) {
         return service.create(caller.applicationId(), request).map(t ->
                 Responses.created("/api/v1/email-templates/" + t.id, EmailTemplateResponse.from(t), t.version));
@@ -69,7 +69,7 @@ public class EmailTemplateResource {
 
     @PUT
     @Path("/{id}")
-    @Access(Scope.WRITE)
+    @RolesAllowed(Roles.WRITE)
     public Uni<Response> update(@PathParam("id") UUID id, @Valid @NotNull EmailTemplateRequest request,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         ExpectedVersion expected = ExpectedVersion.of(ifMatch, request.version());
@@ -87,7 +87,7 @@ public class EmailTemplateResource {
 
     @DELETE
     @Path("/{id}")
-    @Access(Scope.WRITE)
+    @RolesAllowed(Roles.WRITE)
     public Uni<Response> delete(@PathParam("id") UUID id) {
         return service.delete(caller.applicationId(), id).replaceWith(Response.noContent().build());
     }

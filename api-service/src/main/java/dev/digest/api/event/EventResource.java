@@ -1,11 +1,11 @@
 package dev.digest.api.event;
 
-import dev.digest.api.auth.Access;
 import dev.digest.api.auth.CurrentCaller;
-import dev.digest.api.auth.Scope;
+import dev.digest.api.auth.Roles;
 import dev.digest.api.web.Page;
 import dev.digest.api.web.Pagination;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -38,7 +38,7 @@ public class EventResource {
      * was stored, 200 when every event was a replay of an idempotency key already seen.
      */
     @POST
-    @Access(Scope.INGEST)
+    @RolesAllowed(Roles.INGEST)
     public Uni<Response> ingest(@NotNull IngestRequest request) {
         return events.ingest(caller.applicationId(), request).map(result -> {
             Object body = request.isBatch()
@@ -50,7 +50,7 @@ public class EventResource {
     }
 
     @GET
-    @Access(Scope.READ)
+    @RolesAllowed(Roles.READ)
     public Uni<Page<EventResponse>> list(@QueryParam("type") String type, @QueryParam("from") String from,
             @QueryParam("to") String to, @QueryParam("q") String query, @QueryParam("cursor") String cursor,
             @QueryParam("limit") Integer limit) {

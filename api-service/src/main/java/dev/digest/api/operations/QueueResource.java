@@ -1,9 +1,7 @@
 package dev.digest.api.operations;
 
-import dev.digest.api.auth.Access;
-import dev.digest.api.auth.Caller;
 import dev.digest.api.auth.CurrentCaller;
-import dev.digest.api.auth.Scope;
+import dev.digest.api.auth.Roles;
 import dev.digest.api.run.RunLauncher;
 import dev.digest.api.run.RunResponse;
 import dev.digest.api.web.Page;
@@ -11,6 +9,7 @@ import dev.digest.api.web.Pagination;
 import dev.digest.api.web.ProblemException;
 import dev.digest.api.web.ProblemType;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -61,16 +60,16 @@ public class QueueResource {
      * rather than failing the figures PostgreSQL holds.
      */
     @GET
-    @Access(value = Scope.READ, orAdmin = true)
+    @RolesAllowed({Roles.READ, Roles.ADMIN})
     public Uni<QueueSummary> summary() {
-        Caller who = caller.get();
-        UUID application = who.applicationId();
-        Uni<StreamState.Snapshot> stream = !who.admin() ? Uni.createFrom().nullItem()
+        boolean admin = caller.admin();
+        UUID application = caller.applicationId();
+        Uni<StreamState.Snapshot> stream = !admin ? Uni.createFrom().nullItem()
                 : streams.read().onFailure().recoverWithItem(failure -> {
                     LOG.debugf("Queue summary without the stream: %s", failure.toString());
                     return null;
                 });
-        Uni<QueueSummary.Paused> paused = who.admin()
+        Uni<QueueSummary.Paused> paused = admin
                 ? Uni.combine().all().unis(pauses.global(), pauses.pausedApplications())
                         .with((global, applications) -> new QueueSummary.Paused(global != null, null, applications))
                 : Uni.combine().all().unis(pauses.global(), pauses.applicationPaused(application))
@@ -85,7 +84,7 @@ public class QueueResource {
     @POST
     @Path("/pause")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Access(value = Scope.WRITE, orAdmin = true)
+    @RolesAllowed({Roles.WRITE, Roles.ADMIN})
     public Uni<DispatchPauses.PauseState> pause(PauseRequest request) {
         return set(request, true);
     }
@@ -93,7 +92,7 @@ public class QueueResource {
     @POST
     @Path("/resume")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Access(value = Scope.WRITE, orAdmin = true)
+    @RolesAllowed({Roles.WRITE, Roles.ADMIN})
     public Uni<DispatchPauses.PauseState> resume(PauseRequest request) {
         return set(request, false);
     }
@@ -101,28 +100,28 @@ public class QueueResource {
     /** {@code POST /queue/pause} with no body (any or no Content-Type): as {@code {}}. */
     @POST
     @Path("/pause")
-    @Access(value = Scope.WRITE, orAdmin = true)
+    @RolesAllowed({Roles.WRITE, Roles.ADMIN})
     public Uni<DispatchPauses.PauseState> pauseWithoutBody() {
         return set(null, true);
     }
 
     @POST
     @Path("/resume")
-    @Access(value = Scope.WRITE, orAdmin = true)
+    @RolesAllowed({Roles.WRITE, Roles.ADMIN})
     public Uni<DispatchPauses.PauseState> resumeWithoutBody() {
         return set(null, false);
     }
 
     private Uni<DispatchPauses.PauseState> set(PauseRequest request, boolean paused) {
-        Caller who = caller.get();
+        boolean admin = caller.admin();
         UUID named = request == null ? null : request.applicationId();
-        if (who.admin() && named == null) {
+        if (admin && named == null) {
             return pauses.setGlobal(paused);
         }
-        if (!who.admin() && named != null && !named.equals(who.applicationId())) {
+        if (!admin && named != null && !named.equals(caller.applicationId())) {
             throw ProblemException.notFound("Application");
         }
-        UUID application = who.admin() ? named : who.applicationId();
+        UUID application = admin ? named : caller.applicationId();
         return pauses.setApplication(application, paused)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Application"));
     }
@@ -130,7 +129,7 @@ public class QueueResource {
     /** Newest first; the cursor is the last entry's id. */
     @GET
     @Path("/dead-letters")
-    @Access(admin = true)
+    @RolesAllowed(Roles.ADMIN)
     public Uni<Page<DeadLetter>> deadLetters(@QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
         int size = pagination.of(null, limit).limit();
         if (cursor != null && cursor.isEmpty()) {
@@ -150,7 +149,7 @@ public class QueueResource {
      */
     @POST
     @Path("/dead-letters/{id}/retry")
-    @Access(admin = true)
+    @RolesAllowed(Roles.ADMIN)
     public Uni<RetriedDeadLetter> retry(@PathParam("id") String id) {
         return deadLetters.get(id).chain(entry -> {
             if (entry.runId() == null || entry.runStatus() == null) {
@@ -166,7 +165,7 @@ public class QueueResource {
 
     @DELETE
     @Path("/dead-letters/{id}")
-    @Access(admin = true)
+    @RolesAllowed(Roles.ADMIN)
     public Uni<Response> discard(@PathParam("id") String id) {
         return deadLetters.remove(id).map(removed -> {
             if (!removed) {

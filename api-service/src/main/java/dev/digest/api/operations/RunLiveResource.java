@@ -1,14 +1,13 @@
 package dev.digest.api.operations;
 
-import dev.digest.api.auth.Access;
-import dev.digest.api.auth.Caller;
 import dev.digest.api.auth.CurrentCaller;
-import dev.digest.api.auth.Scope;
+import dev.digest.api.auth.Roles;
 import dev.digest.api.web.ProblemException;
 import dev.digest.common.run.RunChange;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import io.smallrye.mutiny.subscription.Cancellable;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -46,11 +45,10 @@ public class RunLiveResource {
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    @Access(value = Scope.READ, orAdmin = true)
+    @RolesAllowed({Roles.READ, Roles.ADMIN})
     public Multi<OutboundSseEvent> live(@HeaderParam("Last-Event-ID") String lastEventId,
             @QueryParam("since") String since, @Context Sse sse) {
-        Caller who = caller.get();
-        UUID application = who.admin() ? null : who.applicationId();
+        UUID application = caller.admin() ? null : caller.applicationId();
         Instant from = sinceOf(lastEventId != null && !lastEventId.isBlank() ? lastEventId : since);
 
         // Listening starts before the catch-up is read, and what arrives meanwhile waits in this

@@ -1,9 +1,8 @@
 package dev.digest.api.operations;
 
-import dev.digest.api.auth.Access;
-import dev.digest.api.auth.Caller;
 import dev.digest.api.auth.CurrentCaller;
 import dev.digest.api.auth.Scope;
+import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -30,15 +29,15 @@ public class WhoAmIResource {
     }
 
     @GET
-    @Access(anyKey = true)
+    @Authenticated
     public Uni<Me> me() {
-        Caller who = caller.get();
-        if (who.admin()) {
+        if (caller.admin()) {
             return Uni.createFrom().item(new Me(true, null, null, List.of(Scope.READ, Scope.WRITE)));
         }
-        List<Scope> scopes = who.scopes().stream().sorted().toList();
-        return pool.preparedQuery(APPLICATION).execute(Tuple.of(who.applicationId()))
-                .map(rows -> new Me(false, who.applicationId(),
+        UUID application = caller.applicationId();
+        List<Scope> scopes = caller.scopes().stream().sorted().toList();
+        return pool.preparedQuery(APPLICATION).execute(Tuple.of(application))
+                .map(rows -> new Me(false, application,
                         rows.size() == 0 ? null : rows.iterator().next().getString("name"), scopes));
     }
 

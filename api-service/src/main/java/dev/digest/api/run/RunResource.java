@@ -1,8 +1,7 @@
 package dev.digest.api.run;
 
-import dev.digest.api.auth.Access;
 import dev.digest.api.auth.CurrentCaller;
-import dev.digest.api.auth.Scope;
+import dev.digest.api.auth.Roles;
 import dev.digest.api.web.Page;
 import dev.digest.api.web.Pagination;
 import dev.digest.api.web.ProblemException;
@@ -12,6 +11,10 @@ import dev.digest.common.WireValue;
 import dev.digest.common.run.RunStatus;
 import dev.digest.common.run.RunTrigger;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -20,10 +23,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import dev.digest.api.auth.Caller;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
-import jakarta.ws.rs.Consumes;
 import java.net.URI;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -37,7 +36,7 @@ import java.util.UUID;
  * runs; an application key only on its own.
  */
 @Path("/api/v1/runs")
-@Access(value = Scope.READ, orAdmin = true)
+@RolesAllowed({Roles.READ, Roles.ADMIN})
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
 
@@ -55,7 +54,7 @@ public class RunResource {
 
     @POST
     @Path("/{id}/retry")
-    @Access(value = Scope.WRITE, orAdmin = true)
+    @RolesAllowed({Roles.WRITE, Roles.ADMIN})
     public Uni<Response> retry(@PathParam("id") UUID runId) {
         return launcher.retry(caller.applicationId(), runId).map(RunResource::accepted);
     }
@@ -64,7 +63,7 @@ public class RunResource {
     @POST
     @Path("/retry")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Access(value = Scope.WRITE, orAdmin = true)
+    @RolesAllowed({Roles.WRITE, Roles.ADMIN})
     public Uni<RetriedRuns> retryMatching(@Valid @NotNull RetryRunsRequest request) {
         return launcher.retryMatching(scope(request.applicationId()), request);
     }
@@ -72,7 +71,7 @@ public class RunResource {
     /** Gives up on a queued run: it is never sent, and its window is left for the digest's next run. */
     @POST
     @Path("/{id}/cancel")
-    @Access(value = Scope.WRITE, orAdmin = true)
+    @RolesAllowed({Roles.WRITE, Roles.ADMIN})
     public Uni<RunResponse> cancel(@PathParam("id") UUID runId) {
         return runs.cancel(caller.applicationId(), runId).map(RunResponse::from);
     }
@@ -104,14 +103,13 @@ public class RunResource {
      * its rows are invisible), or for the admin the one named, or every one (null).
      */
     private UUID scope(UUID requested) {
-        Caller who = caller.get();
-        if (who.admin()) {
+        if (caller.admin()) {
             return requested;
         }
-        if (requested != null && !requested.equals(who.applicationId())) {
+        if (requested != null && !requested.equals(caller.applicationId())) {
             throw ProblemException.notFound("Application");
         }
-        return who.applicationId();
+        return caller.applicationId();
     }
 
     private static Instant instant(String field, String value) {

@@ -1,13 +1,13 @@
 package dev.digest.api.suppression;
 
-import dev.digest.api.auth.Access;
 import dev.digest.api.auth.CurrentCaller;
-import dev.digest.api.auth.Scope;
+import dev.digest.api.auth.Roles;
 import dev.digest.api.web.KeyCursor;
 import dev.digest.api.web.Page;
 import dev.digest.api.web.ProblemException;
 import dev.digest.api.web.ProblemType;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -26,7 +26,7 @@ import java.util.List;
  * {@code PUT /suppressions/{address}} adds one (idempotent), {@code DELETE} takes it off.
  */
 @Path("/api/v1/suppressions")
-@Access(Scope.READ)
+@RolesAllowed(Roles.READ)
 @Produces(MediaType.APPLICATION_JSON)
 public class SuppressionResource {
 
@@ -55,7 +55,7 @@ public class SuppressionResource {
 
     @PUT
     @Path("/{address}")
-    @Access(Scope.WRITE)
+    @RolesAllowed(Roles.WRITE)
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> suppress(@PathParam("address") String address, @Valid SuppressionRequest request) {
         return store.suppress(caller.applicationId(), address, request == null ? null : request.reason())
@@ -64,7 +64,7 @@ public class SuppressionResource {
 
     @DELETE
     @Path("/{address}")
-    @Access(Scope.WRITE)
+    @RolesAllowed(Roles.WRITE)
     public Uni<Response> remove(@PathParam("address") String address) {
         return store.remove(caller.applicationId(), address).map(removed -> {
             if (!removed) {

@@ -1,12 +1,12 @@
 package dev.digest.api.unsubscribe;
 
-import dev.digest.api.auth.Access;
 import dev.digest.api.auth.CurrentCaller;
-import dev.digest.api.auth.Scope;
+import dev.digest.api.auth.Roles;
 import dev.digest.api.web.Page;
 import dev.digest.api.web.ProblemException;
 import dev.digest.api.web.ProblemType;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -19,7 +19,7 @@ import java.util.UUID;
 
 /** A digest's unsubscribed addresses: listed with the read scope, subscribed again with the write scope. */
 @Path("/api/v1/digests/{digestId}/unsubscribes")
-@Access(Scope.READ)
+@RolesAllowed(Roles.READ)
 @Produces(MediaType.APPLICATION_JSON)
 public class DigestUnsubscribesResource {
 
@@ -46,7 +46,7 @@ public class DigestUnsubscribesResource {
     /** Subscribes the address again: the digest's next run sends to it. */
     @DELETE
     @Path("/{recipient}")
-    @Access(Scope.WRITE)
+    @RolesAllowed(Roles.WRITE)
     public Uni<Response> resubscribe(@PathParam("digestId") UUID digestId, @PathParam("recipient") String recipient) {
         return unsubscribes.resubscribe(caller.applicationId(), digestId, recipient).map(removed -> {
             if (!removed) {

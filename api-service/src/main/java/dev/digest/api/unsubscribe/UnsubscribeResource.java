@@ -1,6 +1,5 @@
 package dev.digest.api.unsubscribe;
 
-import dev.digest.api.auth.Access;
 import dev.digest.api.web.ProblemException;
 import dev.digest.api.web.ProblemType;
 import dev.digest.common.content.UnsubscribeLinks;
@@ -8,6 +7,7 @@ import dev.digest.common.content.UnsubscribeTokens.Subscription;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -26,7 +26,7 @@ import java.util.function.Function;
  * only shows that page, because mail scanners fetch links and must not unsubscribe anyone.
  */
 @Path("/unsubscribe/{token}")
-@Access(open = true)
+@PermitAll
 public class UnsubscribeResource {
 
     private final UnsubscribeLinks links;

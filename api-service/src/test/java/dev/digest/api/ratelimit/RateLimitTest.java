@@ -57,6 +57,17 @@ class RateLimitTest {
     }
 
     @Test
+    void requestsRefusedForTheirScopeCostNothing() {
+        Tenant tenant = Tenant.create();
+        String readOnly = tenant.newKey("read");
+        for (int i = 0; i < 5; i++) {
+            assertProblem(Tenant.as(readOnly).body(Map.of("key", "r" + i, "name", "R")).post("/api/v1/event-types"),
+                    403, "forbidden");
+        }
+        tenant.request().body(Map.of("key", "w", "name", "W")).post("/api/v1/event-types").then().statusCode(201);
+    }
+
+    @Test
     void concurrentRequestsNeverExceedTheLimit() throws Exception {
         Tenant tenant = Tenant.create();
         String key = tenant.newKey("read");
