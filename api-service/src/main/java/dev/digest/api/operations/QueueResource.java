@@ -2,6 +2,7 @@ package dev.digest.api.operations;
 
 import dev.digest.api.auth.CurrentCaller;
 import dev.digest.api.auth.Roles;
+import dev.digest.api.openapi.ApiDocumentation;
 import dev.digest.api.run.RunLauncher;
 import dev.digest.api.run.RunResponse;
 import dev.digest.api.web.Page;
@@ -22,6 +23,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,6 +36,7 @@ import org.jboss.logging.Logger;
  */
 @Path("/api/v1/queue")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = ApiDocumentation.QUEUE)
 public class QueueResource {
 
     private static final Logger LOG = Logger.getLogger(QueueResource.class);
@@ -61,6 +67,7 @@ public class QueueResource {
      */
     @GET
     @RolesAllowed({Roles.READ, Roles.ADMIN})
+    @Operation(summary = "Show the queue: runs by status, pauses, the stream and its consumers")
     public Uni<QueueSummary> summary() {
         boolean admin = caller.admin();
         UUID application = caller.applicationId();
@@ -85,7 +92,8 @@ public class QueueResource {
     @Path("/pause")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.WRITE, Roles.ADMIN})
-    public Uni<DispatchPauses.PauseState> pause(PauseRequest request) {
+    @Operation(summary = "Pause scheduled dispatch")
+    public Uni<DispatchPauses.PauseState> pause(@RequestBody(required = false) PauseRequest request) {
         return set(request, true);
     }
 
@@ -93,7 +101,8 @@ public class QueueResource {
     @Path("/resume")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.WRITE, Roles.ADMIN})
-    public Uni<DispatchPauses.PauseState> resume(PauseRequest request) {
+    @Operation(summary = "Resume scheduled dispatch")
+    public Uni<DispatchPauses.PauseState> resume(@RequestBody(required = false) PauseRequest request) {
         return set(request, false);
     }
 
@@ -101,6 +110,7 @@ public class QueueResource {
     @POST
     @Path("/pause")
     @RolesAllowed({Roles.WRITE, Roles.ADMIN})
+    @Operation(hidden = true)
     public Uni<DispatchPauses.PauseState> pauseWithoutBody() {
         return set(null, true);
     }
@@ -108,6 +118,7 @@ public class QueueResource {
     @POST
     @Path("/resume")
     @RolesAllowed({Roles.WRITE, Roles.ADMIN})
+    @Operation(hidden = true)
     public Uni<DispatchPauses.PauseState> resumeWithoutBody() {
         return set(null, false);
     }
@@ -130,6 +141,7 @@ public class QueueResource {
     @GET
     @Path("/dead-letters")
     @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "List dead letters")
     public Uni<Page<DeadLetter>> deadLetters(@QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
         int size = pagination.of(null, limit).limit();
         if (cursor != null && cursor.isEmpty()) {
@@ -150,6 +162,8 @@ public class QueueResource {
     @POST
     @Path("/dead-letters/{id}/retry")
     @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Retry a dead letter's run and remove the entry")
+    @APIResponse(responseCode = "409", description = "The entry points to no run that still exists")
     public Uni<RetriedDeadLetter> retry(@PathParam("id") String id) {
         return deadLetters.get(id).chain(entry -> {
             if (entry.runId() == null || entry.runStatus() == null) {
@@ -166,6 +180,8 @@ public class QueueResource {
     @DELETE
     @Path("/dead-letters/{id}")
     @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Discard a dead letter")
+    @APIResponse(responseCode = "204", description = "Discarded")
     public Uni<Response> discard(@PathParam("id") String id) {
         return deadLetters.remove(id).map(removed -> {
             if (!removed) {

@@ -2,6 +2,7 @@ package dev.digest.api.run;
 
 import dev.digest.api.auth.CurrentCaller;
 import dev.digest.api.auth.Roles;
+import dev.digest.api.openapi.ApiDocumentation;
 import dev.digest.api.web.Page;
 import dev.digest.api.web.Pagination;
 import dev.digest.api.web.ProblemException;
@@ -29,6 +30,11 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The run history with its email logs and attempts, retries and cancellations. Runs are
@@ -38,6 +44,7 @@ import java.util.UUID;
 @Path("/api/v1/runs")
 @RolesAllowed({Roles.READ, Roles.ADMIN})
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = ApiDocumentation.RUNS)
 public class RunResource {
 
     private final RunLauncher launcher;
@@ -55,6 +62,10 @@ public class RunResource {
     @POST
     @Path("/{id}/retry")
     @RolesAllowed({Roles.WRITE, Roles.ADMIN})
+    @Operation(summary = "Retry a failed or dead run")
+    @APIResponse(responseCode = "202", description = "The run, queued again; Location is where to follow it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunResponse.class)))
+    @APIResponse(responseCode = "409", description = "The run is not failed or dead")
     public Uni<Response> retry(@PathParam("id") UUID runId) {
         return launcher.retry(caller.applicationId(), runId).map(RunResource::accepted);
     }
@@ -64,6 +75,7 @@ public class RunResource {
     @Path("/retry")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.WRITE, Roles.ADMIN})
+    @Operation(summary = "Retry every failed or dead run that matches a filter")
     public Uni<RetriedRuns> retryMatching(@Valid @NotNull RetryRunsRequest request) {
         return launcher.retryMatching(scope(request.applicationId()), request);
     }
@@ -72,11 +84,14 @@ public class RunResource {
     @POST
     @Path("/{id}/cancel")
     @RolesAllowed({Roles.WRITE, Roles.ADMIN})
+    @Operation(summary = "Cancel a queued run")
+    @APIResponse(responseCode = "409", description = "The run is no longer queued")
     public Uni<RunResponse> cancel(@PathParam("id") UUID runId) {
         return runs.cancel(caller.applicationId(), runId).map(RunResponse::from);
     }
 
     @GET
+    @Operation(summary = "List runs")
     public Uni<Page<RunResponse>> list(@QueryParam("digestId") UUID digestId, @QueryParam("status") String status,
             @QueryParam("trigger") String trigger, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("applicationId") UUID applicationId, @QueryParam("cursor") String cursor,
@@ -89,6 +104,7 @@ public class RunResource {
 
     @GET
     @Path("/{id}")
+    @Operation(summary = "Get a run with its email logs")
     public Uni<RunResponse> get(@PathParam("id") UUID runId) {
         return runs.get(caller.applicationId(), runId);
     }

@@ -1,5 +1,6 @@
 package dev.digest.api.unsubscribe;
 
+import dev.digest.api.openapi.ApiDocumentation;
 import dev.digest.api.web.ProblemException;
 import dev.digest.api.web.ProblemType;
 import dev.digest.common.content.UnsubscribeLinks;
@@ -18,6 +19,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
 import java.util.function.Function;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * One-click unsubscribe (RFC 8058). The link in each email is the credential, so no API key
@@ -27,6 +32,7 @@ import java.util.function.Function;
  */
 @Path("/unsubscribe/{token}")
 @PermitAll
+@Tag(name = ApiDocumentation.UNSUBSCRIBE)
 public class UnsubscribeResource {
 
     private final UnsubscribeLinks links;
@@ -44,6 +50,9 @@ public class UnsubscribeResource {
     }
 
     @GET
+    @Operation(summary = "Show the unsubscribe confirmation page")
+    @APIResponse(responseCode = "200", description = "The confirmation page", content = @Content(mediaType = MediaType.TEXT_HTML))
+    @APIResponse(responseCode = "400", description = "The link is damaged or outdated")
     public Uni<Response> confirm(@PathParam("token") String token, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
         return forBrowser(accept, verified(token, subscription -> store.state(subscription.digestId(), subscription.recipient())
                 .map(state -> {
@@ -57,6 +66,9 @@ public class UnsubscribeResource {
     }
 
     @POST
+    @Operation(summary = "Unsubscribe (one click, RFC 8058)")
+    @APIResponse(responseCode = "200", description = "Unsubscribed", content = @Content(mediaType = MediaType.TEXT_HTML))
+    @APIResponse(responseCode = "400", description = "The link is damaged or outdated")
     public Uni<Response> unsubscribe(@PathParam("token") String token, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
         return forBrowser(accept, verified(token, subscription -> store.unsubscribe(subscription.digestId(), subscription.recipient())
                 .map(name -> {
