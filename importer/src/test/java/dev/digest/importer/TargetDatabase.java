@@ -1,5 +1,6 @@
 package dev.digest.importer;
 
+import dev.digest.common.testing.TestCheckout;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -14,7 +15,7 @@ import org.flywaydb.core.Flyway;
  */
 final class TargetDatabase {
 
-    static final String NAME = "digest_import_test";
+    static final String NAME = "digest_import_test_" + TestCheckout.id();
     private static final String SERVER = System.getenv().getOrDefault("DIGEST_TEST_PG_SERVER", "postgresql://postgres@localhost:5432");
     static final String URL = SERVER + "/" + NAME;
     private static boolean ready;

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.Function;
+import org.awaitility.Awaitility;
 
 /** JSON over HTTP to the api-service process, as a client application would call it. */
 final class Api {
@@ -48,19 +49,13 @@ final class Api {
     }
 
     /** Polls {@code GET /runs/{id}} until the run is no longer queued or running; its last state. */
-    JsonNode awaitFinished(String runId, Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            JsonNode run = get("/api/v1/runs/" + runId, 200);
-            String status = run.get("status").asText();
-            if (!status.equals("queued") && !status.equals("running")) {
-                return run;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("run " + runId + " still " + status + " after " + timeout);
-            }
-            Thread.sleep(50);
-        }
+    JsonNode awaitFinished(String runId, Duration timeout) {
+        return Awaitility.await("run " + runId + " finished").atMost(timeout).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> get("/api/v1/runs/" + runId, 200), run -> {
+                    String status = run.get("status").asText();
+                    return !status.equals("queued") && !status.equals("running");
+                });
     }
 
     /** A request without an API key, as a mail client or a browser sends one; the raw response. */

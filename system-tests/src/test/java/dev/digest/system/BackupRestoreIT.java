@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BackupRestoreIT {
 
     private static final String PG = "127.0.0.1:" + Integer.getInteger("digest.system.pg-port", 5432);
-    private static final String RESTORED = "digest_backup_restored";
-    private static final int RESTORED_REDIS_DB = 12;
+    private static final String RESTORED = Stack.unique("digest_backup_restored");
+    private static final int RESTORED_REDIS_DB = Stack.redisDb(12);
 
     @TempDir
     Path backups;
@@ -71,7 +71,7 @@ class BackupRestoreIT {
                 .get("id").asText(), Duration.ofSeconds(60));
         assertEquals("succeeded", first.get("status").asText(), first.toString());
 
-        Result backup = script(Map.of("DATABASE_URL", "postgresql://postgres@" + PG + "/digest_backup_src"),
+        Result backup = script(Map.of("DATABASE_URL", "postgresql://postgres@" + PG + "/" + source.database()),
                 "backup.sh", backups.toString());
         assertEquals(0, backup.exit(), backup.output());
         Path dump = Path.of(backup.lastLine());

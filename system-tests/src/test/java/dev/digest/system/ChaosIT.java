@@ -138,6 +138,8 @@ class ChaosIT {
                 AtomicBoolean requesting = new AtomicBoolean(true);
                 Thread load = new Thread(() -> request(api, digests, runs, statuses, requesting), "chaos-load");
                 load.start();
+                // The sleeps below are the scenario's timeline (load before, during and after each
+                // fault, for the phase's length), not waits for a condition; those use Stack.await.
                 Thread.sleep(2000);
                 if (phase.name().startsWith("worker killed")) {
                     killedWorkerRuns.addAll(stack.query("SELECT id::text FROM digest_runs WHERE id = ANY(?) AND"
@@ -226,6 +228,7 @@ class ChaosIT {
                 if (response.statusCode() == 202) {
                     runs.add(Api.id(response));
                 }
+                // Paces the load at about 10 requests a second.
                 Thread.sleep(100);
             } catch (java.io.IOException e) {
                 statuses.merge(-1, 1, Integer::sum);

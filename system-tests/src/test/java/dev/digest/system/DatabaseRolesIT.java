@@ -26,17 +26,24 @@ import org.junit.jupiter.api.TestInstance;
  * Least privilege, as deployed: {@code deploy/db/create-roles.sh} makes the two roles, both
  * packaged services migrate as the owner and run as the application role, a digest goes out
  * end to end, and the application role cannot create, alter, drop or truncate anything.
+ *
+ * <p>Roles are server-wide, so the test makes its own, {@code digest_owner_<random>} and
+ * {@code digest_app_<random>} (the script's {@code DIGEST_OWNER_ROLE} and {@code DIGEST_APP_ROLE}),
+ * in a database of this checkout's own, and drops the database and both roles at the end.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DatabaseRolesIT {
 
     private static final String PG_HOST = "127.0.0.1";
     private static final String PG_PORT = System.getProperty("digest.system.pg-port", "5432");
-    private static final String DATABASE = "digest_roles";
+    private static final String DATABASE = Stack.unique("digest_roles");
+    private static final String SUFFIX = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private static final String OWNER = "digest_owner_" + SUFFIX;
+    private static final String APP = "digest_app_" + SUFFIX;
     private static final String OWNER_PASSWORD = "owner-" + UUID.randomUUID();
     private static final String APP_PASSWORD = "app-" + UUID.randomUUID();
     private static final String ADMIN_KEY = "roles-test-admin-key-0123456789";
-    private static final int REDIS_DB = 6;
+    private static final int REDIS_DB = Stack.redisDb(6);
 
     private final Path logs = Path.of(System.getProperty("digest.system.logs", "target/system-logs"));
     private final List<ServiceProcess> processes = new ArrayList<>();
@@ -56,7 +63,8 @@ class DatabaseRolesIT {
         ProcessBuilder script = new ProcessBuilder("bash", Path.of("..", "deploy", "db", "create-roles.sh").toString())
                 .redirectErrorStream(true);
         script.environment().putAll(Map.of("PGHOST", PG_HOST, "PGPORT", PG_PORT, "PGUSER", "postgres",
-                "PGDATABASE", DATABASE, "DIGEST_OWNER_PASSWORD", OWNER_PASSWORD, "DIGEST_APP_PASSWORD", APP_PASSWORD));
+                "PGDATABASE", DATABASE, "DIGEST_OWNER_PASSWORD", OWNER_PASSWORD, "DIGEST_APP_PASSWORD", APP_PASSWORD,
+                "DIGEST_OWNER_ROLE", OWNER, "DIGEST_APP_ROLE", APP));
         Process created = script.start();
         String output = new String(created.getInputStream().readAllBytes());
         assertEquals(0, created.waitFor(), output);
@@ -80,8 +88,8 @@ class DatabaseRolesIT {
     /** Runs as the application role; migrates as the owner. */
     private ServiceProcess start(String name, String jar, Map<String, String> extra) throws Exception {
         Map<String, String> env = new HashMap<>(extra);
-        env.put("DATABASE_URL", "postgresql://digest_app:" + APP_PASSWORD + "@" + PG_HOST + ":" + PG_PORT + "/" + DATABASE);
-        env.put("QUARKUS_FLYWAY_USERNAME", "digest_owner");
+        env.put("DATABASE_URL", "postgresql://" + APP + ":" + APP_PASSWORD + "@" + PG_HOST + ":" + PG_PORT + "/" + DATABASE);
+        env.put("QUARKUS_FLYWAY_USERNAME", OWNER);
         env.put("QUARKUS_FLYWAY_PASSWORD", OWNER_PASSWORD);
         env.put("REDIS_URL", "redis://" + PG_HOST + ":" + Integer.getInteger("digest.system.redis-port", 6379) + "/" + REDIS_DB);
         ServiceProcess process = ServiceProcess.start(name, Path.of(jar), env, logs);
@@ -96,6 +104,12 @@ class DatabaseRolesIT {
         }
         if (smtp != null) {
             smtp.close();
+        }
+        // The database first: it holds the grants and default privileges that name the roles.
+        try (Connection admin = connect("postgres", "postgres", ""); Statement statement = admin.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
+            statement.execute("DROP ROLE IF EXISTS " + APP);
+            statement.execute("DROP ROLE IF EXISTS " + OWNER);
         }
     }
 
@@ -116,7 +130,7 @@ class DatabaseRolesIT {
         assertEquals("succeeded", run.get("status").asText(), run.toString());
         assertEquals("sent", run.get("emailLogs").get(0).get("status").asText());
 
-        try (Connection db = connect(DATABASE, "digest_app", APP_PASSWORD); Statement statement = db.createStatement()) {
+        try (Connection db = connect(DATABASE, APP, APP_PASSWORD); Statement statement = db.createStatement()) {
             try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM digest_runs")) {
                 assertTrue(rs.next() && rs.getLong(1) == 1, "the application role reads its tables");
             }
@@ -130,18 +144,18 @@ class DatabaseRolesIT {
                     "TRUNCATE digest_webhook_events",
                     "DELETE FROM flyway_schema_history",
                     "CREATE SCHEMA elsewhere",
-                    "ALTER TABLE digest_api_keys OWNER TO digest_app",
-                    "ALTER ROLE digest_app CREATEROLE",
+                    "ALTER TABLE digest_api_keys OWNER TO " + APP,
+                    "ALTER ROLE " + APP + " CREATEROLE",
                     "CREATE FUNCTION digest_f() RETURNS int LANGUAGE sql AS 'SELECT 1'")) {
                 SQLException refused = assertThrows(SQLException.class, () -> statement.execute(ddl), ddl);
                 assertTrue(refused.getSQLState().equals("42501"), ddl + ": " + refused.getSQLState() + " " + refused.getMessage());
             }
         }
         try (Connection db = connect(DATABASE, "postgres", ""); Statement statement = db.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT count(*), count(*) FILTER (WHERE tableowner = 'digest_owner')"
+                ResultSet rs = statement.executeQuery("SELECT count(*), count(*) FILTER (WHERE tableowner = '" + OWNER + "')"
                         + " FROM pg_tables WHERE schemaname = 'public'")) {
             rs.next();
-            assertEquals(rs.getLong(1), rs.getLong(2), "the migrations created every table as digest_owner");
+            assertEquals(rs.getLong(1), rs.getLong(2), "the migrations created every table as the owner role");
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /**
  * A Redis server of a test's own on a free loopback port, with no persistence (as the shared
@@ -32,16 +33,14 @@ final class PrivateRedis implements AutoCloseable {
                 "--save", "", "--appendonly", "no", "--dir", dir.toString()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
                 .start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Redis redis = new Redis("127.0.0.1", port, 0)) {
-                redis.call("PING");
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("redis-server did not start on port " + port);
+        Awaitility.await("redis-server started on port " + port).atMost(Duration.ofSeconds(20))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).ignoreException(IOException.class)
+                .until(() -> {
+                    try (Redis redis = new Redis("127.0.0.1", port, 0)) {
+                        redis.call("PING");
+                        return true;
+                    }
+                });
     }
 
     /** SIGKILL: everything it held is gone. */

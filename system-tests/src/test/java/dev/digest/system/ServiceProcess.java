@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /** One packaged service running as its own JVM, with its output in a log file. */
 final class ServiceProcess implements AutoCloseable {
@@ -69,24 +70,22 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Waits for the readiness endpoint to answer 200 (database, Redis and, for a worker, SMTP reachable). */
-    ServiceProcess awaitReady(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
-            }
-            try {
-                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(uri("/q/health/ready"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return this;
-                }
-            } catch (IOException notYet) {
-                // Not listening yet.
-            }
-            Thread.sleep(200);
+    ServiceProcess awaitReady(Duration timeout) {
+        Awaitility.await(name + " ready; see " + log).atMost(timeout).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(200)).until(this::ready);
+        return this;
+    }
+
+    private boolean ready() throws InterruptedException {
+        if (!process.isAlive()) {
+            throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
         }
-        throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log);
+        try {
+            return HTTP.send(HttpRequest.newBuilder(uri("/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 
     /** SIGKILL: no shutdown hook runs, in-flight work is abandoned mid-step. */

@@ -1,6 +1,6 @@
 package dev.digest.system;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.digest.common.testing.TestCheckout;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Array;
@@ -17,11 +17,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 
 /**
  * The packaged services as a user runs them: one api and any number of workers as their own
  * JVMs, on a database and a Redis database of this stack's own (recreated and flushed), a
  * stream and group of its own, and a given SMTP server. Closing it stops every process.
+ *
+ * <p>Names on the shared servers carry this checkout's id ({@link TestCheckout}): the database
+ * is {@code digest_<name>_<id>} and the live-event channel (pub/sub channels are server-wide)
+ * {@code digest:<name>:<id>:events}. Redis database numbers are fixed per test; another checkout
+ * on the same Redis shifts them with {@code -Ddigest.system.redis-db-offset=<n>} or points at
+ * another server with {@code -Ddigest.system.redis-port}.
  */
 final class Stack implements AutoCloseable {
 
@@ -41,6 +48,7 @@ final class Stack implements AutoCloseable {
     private final Map<String, String> workerSettings = new HashMap<>();
     private final Map<String, String> apiSettings = new HashMap<>();
     private Map<String, String> redisSettings;
+    private Integer apiPort;
     private Connection db;
     private ServiceProcess api;
     private Map<String, String> apiEnvironment;
@@ -48,7 +56,7 @@ final class Stack implements AutoCloseable {
     Stack(String name, String pgHost, int pgPort, String redisHost, int redisPort, int redisDb, int smtpPort) {
         this.pgHost = pgHost;
         this.pgPort = pgPort;
-        this.database = "digest_" + name;
+        this.database = unique("digest_" + name);
         this.redisHost = redisHost;
         this.redisPort = redisPort;
         this.redisDb = redisDb;
@@ -63,7 +71,28 @@ final class Stack implements AutoCloseable {
         return new Stack(name, System.getProperty("digest.system.pg-host", "127.0.0.1"),
                 Integer.getInteger("digest.system.pg-port", 5432),
                 System.getProperty("digest.system.redis-host", "127.0.0.1"),
-                Integer.getInteger("digest.system.redis-port", 6379), redisDb, smtpPort);
+                Integer.getInteger("digest.system.redis-port", 6379), redisDb(redisDb), smtpPort);
+    }
+
+    /** {@code name} with this checkout's id, for a database or channel on a shared server. */
+    static String unique(String name) {
+        return name + "_" + TestCheckout.id();
+    }
+
+    /** Database {@code n} of the shared Redis, shifted by {@code digest.system.redis-db-offset} (default 0). */
+    static int redisDb(int n) {
+        return Math.floorMod(n + Integer.getInteger("digest.system.redis-db-offset", 0), 16);
+    }
+
+    /** The name of this stack's database. */
+    String database() {
+        return database;
+    }
+
+    /** The api's HTTP port, for settings that must name its address (set before {@link #startApi()}); default a free one. */
+    Stack apiPort(int port) {
+        this.apiPort = port;
+        return this;
     }
 
     /** Extra environment for the api (set before {@link #startApi()}). */
@@ -104,12 +133,13 @@ final class Stack implements AutoCloseable {
                 "DIGEST_QUEUE_STREAM", stream,
                 "DIGEST_QUEUE_GROUP", group,
                 "DIGEST_QUEUE_DEAD_LETTER_STREAM", stream + ":dead",
-                "DIGEST_EVENTS_CHANNEL", stream + ":events",
+                "DIGEST_EVENTS_CHANNEL", channel(),
                 "DIGEST_RATE_LIMIT_WRITE", "100000",
                 "DIGEST_RATE_LIMIT_READ", "100000"));
         env.putAll(apiSettings);
         apiEnvironment = Map.copyOf(env);
-        api = start("api", Path.of(System.getProperty("digest.api.jar")), env);
+        api = start("api", Path.of(System.getProperty("digest.api.jar")), env,
+                apiPort == null ? ServiceProcess.freePort() : apiPort);
         api.awaitReady(Duration.ofSeconds(90));
         db = DriverManager.getConnection("jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + database, "postgres", "");
         return api;
@@ -121,7 +151,8 @@ final class Stack implements AutoCloseable {
 
     /** Another api replica on the same database, Redis and stream (after {@link #startApi()}); returns it ready. */
     ServiceProcess startApiReplica(String name) throws Exception {
-        ServiceProcess replica = start(name, Path.of(System.getProperty("digest.api.jar")), apiEnvironment);
+        ServiceProcess replica = start(name, Path.of(System.getProperty("digest.api.jar")), apiEnvironment,
+                ServiceProcess.freePort());
         replica.awaitReady(Duration.ofSeconds(90));
         return replica;
     }
@@ -132,17 +163,17 @@ final class Stack implements AutoCloseable {
                 "DIGEST_WORKER_STREAM", stream,
                 "DIGEST_WORKER_GROUP", group,
                 "DIGEST_WORKER_DEAD_LETTER_STREAM", stream + ":dead",
-                "DIGEST_EVENTS_CHANNEL", stream + ":events",
+                "DIGEST_EVENTS_CHANNEL", channel(),
                 "DIGEST_WORKER_CLAIM_IDLE", "PT5S",
                 "DIGEST_WORKER_RECLAIM_EVERY", "1s",
                 "DIGEST_WORKER_SHUTDOWN_WAIT", "PT20S",
                 "QUARKUS_MAILER_HOST", "127.0.0.1",
                 "QUARKUS_MAILER_PORT", Integer.toString(smtpPort)));
         env.putAll(workerSettings);
-        return start(name, Path.of(System.getProperty("digest.worker.jar")), env);
+        return start(name, Path.of(System.getProperty("digest.worker.jar")), env, ServiceProcess.freePort());
     }
 
-    private ServiceProcess start(String name, Path jar, Map<String, String> extra) throws Exception {
+    private ServiceProcess start(String name, Path jar, Map<String, String> extra, int port) throws Exception {
         Map<String, String> env = new HashMap<>(extra);
         env.put("DATABASE_URL", "postgresql://postgres@" + pgHost + ":" + pgPort + "/" + database);
         if (redisSettings == null) {
@@ -150,7 +181,7 @@ final class Stack implements AutoCloseable {
         } else {
             env.putAll(redisSettings);
         }
-        ServiceProcess process = ServiceProcess.start(name, jar, env, logs);
+        ServiceProcess process = ServiceProcess.start(name, jar, env, logs, port);
         processes.add(process);
         return process;
     }
@@ -186,6 +217,10 @@ final class Stack implements AutoCloseable {
 
     String stream() {
         return stream;
+    }
+
+    private String channel() {
+        return stream.substring(0, stream.length() - ":jobs".length()) + ":" + TestCheckout.id() + ":events";
     }
 
     Redis redis() throws IOException {
@@ -253,14 +288,9 @@ final class Stack implements AutoCloseable {
     }
 
     /** Polls {@code condition} until it holds; fails after {@code timeout}. */
-    static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            Thread.sleep(20);
-        }
+    static void await(Duration timeout, BooleanSupplier condition) {
+        Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                .until(condition::getAsBoolean);
     }
 
     @Override

@@ -186,14 +186,22 @@ public interface ApiConfig {
         @Max(10000)
         int maxEventsPerRequest();
 
-        /** Deepest nesting of objects and arrays in a request body (the event payload is two levels down). */
-        @WithDefault("32")
+        /** Most sample events a template preview or a test send may carry (each is rendered, not stored). */
+        @WithDefault("1000")
+        @Min(1)
+        @Max(10000)
+        int maxSampleEvents();
+
+        /**
+         * Deepest nesting of objects and arrays in a request body (the event payload is two levels
+         * down). Its default (32) is in application.properties: the JSON parser is configured during
+         * static initialisation, where only property files are read.
+         */
         @Min(4)
         @Max(1000)
         int maxJsonDepth();
 
-        /** Longest string in a request body, in characters (templates are the longest fields). */
-        @WithDefault("1048576")
+        /** Longest string in a request body, in characters (templates are the longest fields); default 1048576, as above. */
         @Min(1024)
         int maxJsonStringLength();
 

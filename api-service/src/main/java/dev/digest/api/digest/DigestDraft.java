@@ -1,5 +1,6 @@
 package dev.digest.api.digest;
 
+import dev.digest.common.content.Addresses;
 import dev.digest.api.digesttemplate.DigestTemplate;
 import dev.digest.api.web.ProblemException;
 import dev.digest.api.web.Violation;
@@ -8,7 +9,6 @@ import dev.digest.common.digest.MissedRunPolicy;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 
@@ -59,7 +59,7 @@ record DigestDraft(
         }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < recipients.size(); i++) {
-            if (!seen.add(recipients.get(i).toLowerCase(Locale.ROOT))) {
+            if (!seen.add(Addresses.normalize(recipients.get(i)))) {
                 violations.add(new Violation("recipients[" + i + "]", "is listed more than once"));
             }
         }

@@ -2,17 +2,17 @@ package dev.digest.api.preview;
 
 import dev.digest.api.emailtemplate.EmailTemplateService;
 import dev.digest.api.web.ProblemException;
-import dev.digest.api.web.ProblemType;
 import dev.digest.common.Uuid7;
 import dev.digest.common.content.ContentConfig;
-import dev.digest.common.content.ContentStore;
+import dev.digest.common.content.Addresses;
+import dev.digest.common.content.DigestEmail;
+import dev.digest.common.content.DigestEmails;
 import dev.digest.common.content.DigestComposer;
 import dev.digest.common.content.DigestSnapshot;
 import dev.digest.common.content.EventGroup;
 import dev.digest.common.content.RenderedEmail;
 import dev.digest.common.content.SampleEvents;
 import dev.digest.common.content.TemplateMessages;
-import dev.digest.common.content.UnsubscribeLinks;
 import dev.digest.common.content.Window;
 import dev.digest.common.digest.EmptyWindowPolicy;
 import io.quarkus.qute.TemplateException;
@@ -26,25 +26,23 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Renders what a digest would send, with the worker's own content code and queries, and
- * stores nothing: a preview neither creates a run nor moves a window.
+ * Renders what a digest would send, through the same {@link DigestEmails} the worker sends
+ * from, and stores nothing: a preview neither creates a run nor moves a window.
  */
 @ApplicationScoped
 public class PreviewService {
 
-    private final ContentStore content;
+    private final DigestEmails emails;
     private final DigestComposer composer;
-    private final UnsubscribeLinks links;
     private final ContentConfig contentConfig;
     private final EmailTemplateService emailTemplates;
     private final Clock clock;
     private final SampleEventCheck samples;
 
-    public PreviewService(ContentStore content, DigestComposer composer, UnsubscribeLinks links,
-            ContentConfig contentConfig, EmailTemplateService emailTemplates, Clock clock, SampleEventCheck samples) {
-        this.content = content;
+    public PreviewService(DigestEmails emails, DigestComposer composer, ContentConfig contentConfig,
+            EmailTemplateService emailTemplates, Clock clock, SampleEventCheck samples) {
+        this.emails = emails;
         this.composer = composer;
-        this.links = links;
         this.contentConfig = contentConfig;
         this.emailTemplates = emailTemplates;
         this.clock = clock;
@@ -54,27 +52,19 @@ public class PreviewService {
     /** The email a run started now would send to {@code recipient} (default: the digest's first). */
     public Uni<DigestPreview> digest(UUID applicationId, UUID digestId, String recipient) {
         Instant now = clock.instant();
-        return content.digest(applicationId, digestId).chain(digest -> {
+        return emails.digest(applicationId, digestId).chain(digest -> {
             if (digest == null) {
-                return Uni.createFrom().failure(new ProblemException(ProblemType.NOT_FOUND, "No digest " + digestId));
+                return Uni.createFrom().failure(ProblemException.notFound("Digest"));
             }
             String to = recipientOf(digest, recipient);
-            return content.previousWindowEnd(digestId, null)
-                    .map(previous -> Window.closingAt(now, previous, contentConfig.firstWindowLookback()))
-                    .chain(window -> Uni.combine().all()
-                            .unis(content.groups(applicationId, digest.eventTypes(), window, composer.rowsPerType()),
-                                    content.unsubscribed(digestId), links.tokens())
-                            .asTuple()
-                            .chain(read -> prepare(digest, window, read.getItem1()).chain(prepared -> render(prepared, to,
-                                    links.url(read.getItem3(), digestId, to)).map(email -> {
-                                        boolean wouldSkip = prepared.eventCount() == 0
-                                                && digest.emptyWindow() == EmptyWindowPolicy.SKIP;
-                                        return new DigestPreview(digestId, to, window.start(), window.end(),
-                                                prepared.eventCount(), prepared.badEvents().size(), prepared.badEvents(),
-                                                wouldSkip, read.getItem2().contains(ContentStore.normalizeAddress(to)),
-                                                email.subject(), email.html(), email.text(), digest.timeZone().getId(),
-                                                email.sender());
-                                    }))));
+            return emails.nextWindow(digestId, now)
+                    .chain(window -> emails.over(digest, window))
+                    .onFailure(TemplateException.class).transform(PreviewService::templateError)
+                    .chain(email -> render(email, to).map(rendered -> new DigestPreview(digestId, to,
+                            email.window().start(), email.window().end(), email.prepared().eventCount(),
+                            email.prepared().badEvents().size(), email.prepared().badEvents(), email.wouldSkip(),
+                            email.unsubscribed(to), rendered.subject(), rendered.html(), rendered.text(),
+                            digest.timeZone().getId(), rendered.sender())));
         });
     }
 
@@ -102,8 +92,8 @@ public class PreviewService {
         if (recipient == null || recipient.isBlank()) {
             return digest.recipients().get(0);
         }
-        String wanted = ContentStore.normalizeAddress(recipient);
-        return digest.recipients().stream().filter(r -> ContentStore.normalizeAddress(r).equals(wanted)).findFirst()
+        String wanted = Addresses.normalize(recipient);
+        return digest.recipients().stream().filter(r -> Addresses.normalize(r).equals(wanted)).findFirst()
                 .orElseThrow(() -> ProblemException.invalid("recipient", "is not one of the digest's recipients"));
     }
 
@@ -111,6 +101,10 @@ public class PreviewService {
     private Uni<DigestComposer.Prepared> prepare(DigestSnapshot digest, Window window, List<EventGroup> groups) {
         return composer.prepareAsync(digest, window, groups)
                 .onFailure(TemplateException.class).transform(PreviewService::templateError);
+    }
+
+    private static Uni<RenderedEmail> render(DigestEmail email, String recipient) {
+        return email.render(recipient).onFailure(TemplateException.class).transform(PreviewService::templateError);
     }
 
     private Uni<RenderedEmail> render(DigestComposer.Prepared prepared, String recipient, String unsubscribeUrl) {

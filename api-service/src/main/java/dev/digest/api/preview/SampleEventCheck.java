@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Sample events a person sent (for a template preview or a test send): at most as many as a
- * request may ingest, each of one of the application's event types (422 naming the ones that
- * are not).
+ * Sample events a person sent (for a template preview or a test send): at most
+ * {@code digest.limits.max-sample-events}, each of one of the application's event types (422
+ * naming the ones that are not).
  */
 @ApplicationScoped
 public class SampleEventCheck {
@@ -25,7 +25,7 @@ public class SampleEventCheck {
 
     public SampleEventCheck(ContentStore content, ApiConfig config) {
         this.content = content;
-        this.maxSampleEvents = config.limits().maxEventsPerRequest();
+        this.maxSampleEvents = config.limits().maxSampleEvents();
     }
 
     /** The samples, with the event types they name. */

@@ -106,7 +106,7 @@ public class Dispatcher {
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry);
     }
 
-    @Scheduled(every = "${digest.schedule.tick:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${digest.schedule.tick}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
         if (!config.enabled()) {
             return Uni.createFrom().voidItem();

@@ -1,5 +1,6 @@
 package dev.digest.api.suppression;
 
+import dev.digest.common.content.Addresses;
 import dev.digest.api.web.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -9,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -63,7 +63,7 @@ public class SuppressionStore {
     }
 
     static String normalise(String address) {
-        String value = address == null ? "" : address.trim().toLowerCase(Locale.ROOT);
+        String value = Addresses.normalize(address);
         if (value.length() < 3 || value.length() > 320 || !value.matches("[^\\s@<>,;\"]+@[^\\s@<>,;\"]+")) {
             throw ProblemException.invalid("address", "must be an email address");
         }

@@ -1,5 +1,6 @@
 package dev.digest.api.unsubscribe;
 
+import dev.digest.common.content.Addresses;
 import dev.digest.api.web.KeyCursor;
 import dev.digest.api.web.Page;
 import dev.digest.api.web.ProblemException;
@@ -12,7 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -61,7 +61,7 @@ public class DigestUnsubscribes {
     public Uni<Boolean> resubscribe(UUID applicationId, UUID digestId, String recipient) {
         return requireDigest(applicationId, digestId)
                 .chain(() -> pool.preparedQuery(RESUBSCRIBE)
-                        .execute(Tuple.of(applicationId, digestId, recipient.trim().toLowerCase(Locale.ROOT))))
+                        .execute(Tuple.of(applicationId, digestId, Addresses.normalize(recipient))))
                 .map(rows -> rows.rowCount() > 0);
     }
 

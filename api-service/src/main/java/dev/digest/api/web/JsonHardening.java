@@ -33,7 +33,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public class JsonHardening implements ObjectMapperCustomizer {
 
     // The mapper is built during Quarkus' static initialisation, before the typed configuration
-    // (ApiConfig) exists, so these two limits are read directly; ApiConfig documents them.
+    // (ApiConfig) exists, so these two limits are read by name; ApiConfig declares them and
+    // their defaults, which the configuration already holds at this point.
     private static final String MAX_DEPTH = "digest.limits.max-json-depth";
     private static final String MAX_STRING = "digest.limits.max-json-string-length";
 
@@ -47,8 +48,8 @@ public class JsonHardening implements ObjectMapperCustomizer {
     public void customize(ObjectMapper mapper) {
         Config config = ConfigProvider.getConfig();
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(config.getOptionalValue(MAX_DEPTH, Integer.class).orElse(32))
-                .maxStringLength(config.getOptionalValue(MAX_STRING, Integer.class).orElse(1_048_576))
+                .maxNestingDepth(config.getValue(MAX_DEPTH, Integer.class))
+                .maxStringLength(config.getValue(MAX_STRING, Integer.class))
                 .maxNumberLength(100)
                 .build());
         for (CoercionInputShape shape : new CoercionInputShape[] {

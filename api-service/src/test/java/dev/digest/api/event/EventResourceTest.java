@@ -14,6 +14,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +24,14 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class EventResourceTest {
 
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
     @Inject
     Pool pool;
 
     private long stored(Tenant tenant) {
         return pool.preparedQuery("SELECT count(*) FROM digest_webhook_events WHERE application_id = $1")
-                .execute(Tuple.of(UUID.fromString(tenant.applicationId()))).await().indefinitely().iterator().next()
+                .execute(Tuple.of(UUID.fromString(tenant.applicationId()))).await().atMost(WAIT).iterator().next()
                 .getLong(0);
     }
 

@@ -17,7 +17,7 @@ public class PackagedApiResources implements QuarkusTestResourceLifecycleManager
     @Override
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>(new TestDatabase().start());
-        config.put("quarkus.redis.hosts", "redis://localhost:6379/1");
+        config.put("quarkus.redis.hosts", System.getenv().getOrDefault("DIGEST_TEST_REDIS_URL", "redis://localhost:6379/1"));
         config.put("digest.queue.stream", "digest:test:api-packaged:jobs");
         config.put("digest.admin-key", ADMIN_KEY);
         config.put("digest.schedule.enabled", "false");

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class PreviewResourceTest {
 
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
     private static final String TEXT = """
             {#for g in groups}{g.name}: {g.count}
             {#for e in g.events}- {e.line}
@@ -37,7 +39,7 @@ class PreviewResourceTest {
     Pool pool;
 
     private long count(String sql, UUID id) {
-        return pool.preparedQuery(sql).execute(Tuple.of(id)).await().indefinitely().iterator().next().getLong(0);
+        return pool.preparedQuery(sql).execute(Tuple.of(id)).await().atMost(WAIT).iterator().next().getLong(0);
     }
 
     private static String template(Tenant tenant, String subject, String html, String text) {
@@ -113,7 +115,7 @@ class PreviewResourceTest {
                         + " VALUES (gen_random_uuid(), $1, $2, 'manual', 'succeeded', $3, $4)")
                 .execute(Tuple.of(UUID.fromString(tenant.applicationId()), UUID.fromString(digest),
                         previousEnd.minusSeconds(60).atOffset(java.time.ZoneOffset.UTC), previousEnd.atOffset(java.time.ZoneOffset.UTC)))
-                .await().indefinitely();
+                .await().atMost(WAIT);
 
         tenant.request().get("/api/v1/digests/{id}/preview", digest).then().statusCode(200)
                 .body("windowStart", equalTo(previousEnd.toString()))

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.digest.api.config.ApiConfig;
 import dev.digest.api.schedule.Dispatcher;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import dev.digest.api.support.Tenant;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(RedisDownTest.NoRedis.class)
 class RedisDownTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     /** Port 1 on loopback refuses connections at once. */
     public static class NoRedis implements QuarkusTestProfile {
@@ -72,7 +75,7 @@ class RedisDownTest {
 
         Row row = pool.preparedQuery("SELECT status, stream_message_id, available_at <= now() + make_interval(secs => $2) AS due"
                 + " FROM digest_runs WHERE id = $1")
-                .execute(Tuple.of(UUID.fromString(id), (double) config.queue().publishGrace().toSeconds())).await().indefinitely().iterator().next();
+                .execute(Tuple.of(UUID.fromString(id), (double) config.queue().publishGrace().toSeconds())).await().atMost(WAIT).iterator().next();
         assertEquals("queued", row.getString("status"));
         assertEquals(null, row.getString("stream_message_id"), "not on the stream");
         assertEquals(true, row.getBoolean("due"), "the re-publisher sends it once the publish grace is over");
@@ -87,16 +90,16 @@ class RedisDownTest {
         Instant due = now.minusSeconds(20).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         pool.preparedQuery("UPDATE digest_digests SET cron = '0 0 8 * * ?', missed_runs = 'coalesce', next_run_at = $2"
                 + " WHERE id = $1").execute(Tuple.of(UUID.fromString(digest), due.atOffset(ZoneOffset.UTC)))
-                .await().indefinitely();
+                .await().atMost(WAIT);
 
-        Dispatcher.DispatchReport report = dispatcher.dispatch(now).await().indefinitely();
-        dispatcher.dispatch(now.plusSeconds(1)).await().indefinitely();
+        Dispatcher.DispatchReport report = dispatcher.dispatch(now).await().atMost(WAIT);
+        dispatcher.dispatch(now.plusSeconds(1)).await().atMost(WAIT);
 
         assertEquals(0, report.published(), "nothing reached the stream");
         var rows = pool.preparedQuery("SELECT status, stream_message_id, scheduled_for, available_at <= now()"
                 + " + make_interval(secs => $2) AS due FROM digest_runs WHERE digest_id = $1")
                 .execute(Tuple.of(UUID.fromString(digest), (double) config.queue().publishGrace().toSeconds()))
-                .await().indefinitely();
+                .await().atMost(WAIT);
         assertEquals(1, rows.size(), "one run for the instant, however often dispatch runs");
         Row run = rows.iterator().next();
         assertEquals("queued", run.getString("status"));

@@ -17,6 +17,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class RunResourceTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Inject
     RedisDataSource redis;
@@ -57,7 +60,7 @@ class RunResourceTest {
         assertEquals(true, run.header("Location").endsWith("/api/v1/runs/" + id));
 
         String streamId = pool.preparedQuery("SELECT stream_message_id FROM digest_runs WHERE id = $1")
-                .execute(Tuple.of(UUID.fromString(id))).await().indefinitely().iterator().next().getString(0);
+                .execute(Tuple.of(UUID.fromString(id))).await().atMost(WAIT).iterator().next().getString(0);
         Map<String, String> job = jobFor(streamId);
         assertEquals(id, job.get("runId"));
         assertEquals(digest, job.get("digestId"));
@@ -132,7 +135,7 @@ class RunResourceTest {
         assertProblem(tenant.request().post("/api/v1/runs/{id}/retry", id), 409, "conflict");
 
         pool.preparedQuery("UPDATE digest_runs SET status = 'dead', attempts = 5, error = 'smtp down' WHERE id = $1")
-                .execute(Tuple.of(UUID.fromString(id))).await().indefinitely();
+                .execute(Tuple.of(UUID.fromString(id))).await().atMost(WAIT);
         tenant.request().post("/api/v1/runs/{id}/retry", id).then().statusCode(202)
                 .body("status", equalTo("queued")).body("attempts", equalTo(0)).body("enqueuedAt", notNullValue());
     }
@@ -148,5 +151,14 @@ class RunResourceTest {
         assertProblem(stranger.request().get("/api/v1/runs/{id}", run), 404, "not-found");
         assertProblem(stranger.request().post("/api/v1/runs/{id}/retry", run), 404, "not-found");
         assertProblem(Tenant.as(owner.newKey("read")).post("/api/v1/digests/{id}/runs", digest), 403, "forbidden");
+    }
+
+    @Test
+    void aTestSendCarriesAtMostTheSampleEventLimit() {
+        Tenant tenant = Tenant.create();
+        String digest = tenant.digest(tenant.emailTemplate());
+        List<Map<String, Object>> tooMany = java.util.Collections.nCopies(1001, Map.of("type", "order", "payload", Map.of()));
+        assertInvalidField(tenant.request().body(Map.of("to", "me@example.com", "events", tooMany))
+                .post("/api/v1/digests/{id}/test", digest), "events");
     }
 }

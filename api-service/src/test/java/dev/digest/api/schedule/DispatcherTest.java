@@ -35,6 +35,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class DispatcherTest {
 
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
     @Inject
     Dispatcher dispatcher;
 
@@ -61,13 +63,13 @@ class DispatcherTest {
                 RETURNING id
                 """).execute(Tuple.tuple(List.of(UUID.fromString(tenant.applicationId()), cron, zone,
                         UUID.fromString(template), missedRuns, nextRunAt.atOffset(ZoneOffset.UTC), count)))
-                .await().indefinitely().stream().map(row -> row.getUUID("id")).toList();
+                .await().atMost(WAIT).stream().map(row -> row.getUUID("id")).toList();
     }
 
     private List<Instant> scheduledRuns(UUID digest) {
         List<Instant> instants = new ArrayList<>();
         for (Row row : pool.preparedQuery("SELECT scheduled_for FROM digest_runs WHERE digest_id = $1"
-                + " AND trigger = 'scheduled' ORDER BY scheduled_for").execute(Tuple.of(digest)).await().indefinitely()) {
+                + " AND trigger = 'scheduled' ORDER BY scheduled_for").execute(Tuple.of(digest)).await().atMost(WAIT)) {
             instants.add(row.getOffsetDateTime("scheduled_for").toInstant());
         }
         return instants;
@@ -75,7 +77,7 @@ class DispatcherTest {
 
     private Row digestRow(UUID digest) {
         return pool.preparedQuery("SELECT next_run_at, last_run_at FROM digest_digests WHERE id = $1")
-                .execute(Tuple.of(digest)).await().indefinitely().iterator().next();
+                .execute(Tuple.of(digest)).await().atMost(WAIT).iterator().next();
     }
 
     private static Instant instant(Row row, String column) {
@@ -96,7 +98,7 @@ class DispatcherTest {
                 SELECT count(*) AS runs, count(DISTINCT digest_id) AS digests, count(stream_message_id) AS published,
                        count(DISTINCT stream_message_id) AS distinct_ids
                 FROM digest_runs WHERE application_id = $1 AND trigger = 'scheduled'
-                """).execute(Tuple.of(UUID.fromString(tenant.applicationId()))).await().indefinitely().iterator().next();
+                """).execute(Tuple.of(UUID.fromString(tenant.applicationId()))).await().atMost(WAIT).iterator().next();
         assertEquals(1000, runs.getLong("runs"));
         assertEquals(1000, runs.getLong("digests"));
         assertEquals(1000, runs.getLong("published"));
@@ -118,20 +120,20 @@ class DispatcherTest {
             next.add(nextRunAt);
         }
         assertEquals(1, next.size());
-        dispatcher.dispatch(now).await().indefinitely();
+        dispatcher.dispatch(now).await().atMost(WAIT);
         assertEquals(1000, count(tenant), "a second pass at the same instant finds nothing due");
     }
 
     private long count(Tenant tenant) {
         return pool.preparedQuery("SELECT count(*) FROM digest_runs WHERE application_id = $1")
-                .execute(Tuple.of(UUID.fromString(tenant.applicationId()))).await().indefinitely().iterator().next()
+                .execute(Tuple.of(UUID.fromString(tenant.applicationId()))).await().atMost(WAIT).iterator().next()
                 .getLong(0);
     }
 
     /** Steps a clock through [from, to) every five minutes, dispatching at each step, as the timer would. */
     private void stepThrough(Instant from, Instant to) {
         for (Instant t = from; t.isBefore(to); t = t.plus(Duration.ofMinutes(5))) {
-            dispatcher.dispatch(t).await().indefinitely();
+            dispatcher.dispatch(t).await().atMost(WAIT);
         }
     }
 
@@ -199,7 +201,7 @@ class DispatcherTest {
         Instant now = Instant.parse("2026-06-01T12:30:00Z");
         UUID digest = digests(tenant, 1, "0 0 * * * ?", "UTC", "coalesce", Instant.parse("2026-06-01T07:00:00Z")).get(0);
 
-        Dispatcher.DispatchReport report = dispatcher.dispatch(now).await().indefinitely();
+        Dispatcher.DispatchReport report = dispatcher.dispatch(now).await().atMost(WAIT);
 
         assertEquals(List.of(Instant.parse("2026-06-01T12:00:00Z")), scheduledRuns(digest));
         assertTrue(report.missed() >= 5, "07:00 to 11:00 folded into the 12:00 run: " + report);
@@ -212,13 +214,13 @@ class DispatcherTest {
     void theSkipPolicyDropsMissedInstantsButRunsOneThatIsOnTime() {
         Tenant tenant = Tenant.create();
         UUID late = digests(tenant, 1, "0 0 * * * ?", "UTC", "skip", Instant.parse("2026-06-02T07:00:00Z")).get(0);
-        dispatcher.dispatch(Instant.parse("2026-06-02T12:30:00Z")).await().indefinitely();
+        dispatcher.dispatch(Instant.parse("2026-06-02T12:30:00Z")).await().atMost(WAIT);
         assertEquals(List.of(), scheduledRuns(late), "12:00 is half an hour late: dropped with the rest");
         assertEquals(Instant.parse("2026-06-02T13:00:00Z"), instant(digestRow(late), "next_run_at"));
         assertNull(instant(digestRow(late), "last_run_at"));
 
         UUID onTime = digests(tenant, 1, "0 0 * * * ?", "UTC", "skip", Instant.parse("2026-06-03T07:00:00Z")).get(0);
-        dispatcher.dispatch(Instant.parse("2026-06-03T12:00:20Z")).await().indefinitely();
+        dispatcher.dispatch(Instant.parse("2026-06-03T12:00:20Z")).await().atMost(WAIT);
         assertEquals(List.of(Instant.parse("2026-06-03T12:00:00Z")), scheduledRuns(onTime),
                 "within the misfire grace: it runs; 07:00 to 11:00 are dropped");
     }
@@ -228,14 +230,14 @@ class DispatcherTest {
         Tenant tenant = Tenant.create();
         UUID digest = digests(tenant, 1, "0 * * * * ?", "UTC", "coalesce", Instant.parse("2026-06-04T07:00:00Z")).get(0);
         pool.preparedQuery("UPDATE digest_digests SET enabled = false WHERE id = $1").execute(Tuple.of(digest))
-                .await().indefinitely();
-        dispatcher.dispatch(Instant.parse("2026-06-04T08:00:00Z")).await().indefinitely();
+                .await().atMost(WAIT);
+        dispatcher.dispatch(Instant.parse("2026-06-04T08:00:00Z")).await().atMost(WAIT);
         assertEquals(List.of(), scheduledRuns(digest));
     }
 
     private String scheduleError(UUID digest) {
         return pool.preparedQuery("SELECT schedule_error FROM digest_digests WHERE id = $1").execute(Tuple.of(digest))
-                .await().indefinitely().iterator().next().getString("schedule_error");
+                .await().atMost(WAIT).iterator().next().getString("schedule_error");
     }
 
     @Test
@@ -245,7 +247,7 @@ class DispatcherTest {
                 .get(0);
         double stopped = registry.counter("digest.schedule.stopped").count();
 
-        dispatcher.dispatch(Instant.parse("2026-06-01T08:00:05Z")).await().indefinitely();
+        dispatcher.dispatch(Instant.parse("2026-06-01T08:00:05Z")).await().atMost(WAIT);
 
         assertEquals(List.of(Instant.parse("2026-06-01T08:00:00Z")), scheduledRuns(digest), "its last instant runs");
         assertNull(instant(digestRow(digest), "next_run_at"));
@@ -264,7 +266,7 @@ class DispatcherTest {
         UUID digest = digests(tenant, 1, "0 0 8 ? * 2#1,4", "UTC", "coalesce", Instant.parse("2026-06-01T08:00:00Z"))
                 .get(0);
 
-        dispatcher.dispatch(Instant.parse("2026-06-01T08:00:05Z")).await().indefinitely();
+        dispatcher.dispatch(Instant.parse("2026-06-01T08:00:05Z")).await().atMost(WAIT);
 
         assertEquals(List.of(), scheduledRuns(digest));
         assertNull(instant(digestRow(digest), "next_run_at"));

@@ -11,6 +11,7 @@ import dev.digest.common.content.UnsubscribeLinks;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class DigestUnsubscribesResourceTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Inject
     UnsubscribeLinks links;
@@ -27,7 +30,7 @@ class DigestUnsubscribesResourceTest {
         body.put("recipients", List.of(addresses));
         String digest = tenant.request().body(body).post("/api/v1/digests").then().statusCode(201).extract().path("id");
         for (String address : addresses) {
-            String token = links.tokens().await().indefinitely().issue(UUID.fromString(digest), address);
+            String token = links.tokens().await().atMost(WAIT).issue(UUID.fromString(digest), address);
             RestAssured.given().post("/unsubscribe/{token}", token).then().statusCode(200);
         }
         return digest;

@@ -15,12 +15,15 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class UnsubscribeResourceTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Inject
     UnsubscribeLinks links;
@@ -29,12 +32,12 @@ class UnsubscribeResourceTest {
     Pool pool;
 
     private UnsubscribeTokens signer() {
-        return links.tokens().await().indefinitely();
+        return links.tokens().await().atMost(WAIT);
     }
 
     private long unsubscribes(String digest) {
         return pool.preparedQuery("SELECT count(*) FROM digest_unsubscribes WHERE digest_id = $1")
-                .execute(Tuple.of(UUID.fromString(digest))).await().indefinitely().iterator().next().getLong(0);
+                .execute(Tuple.of(UUID.fromString(digest))).await().atMost(WAIT).iterator().next().getLong(0);
     }
 
     private static String digest(Tenant tenant, String name) {

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -126,10 +125,6 @@ public class ContentStore {
             }
             return rows.iterator().next().getBuffer("secret").getBytes();
         });
-    }
-
-    public static String normalizeAddress(String address) {
-        return address.strip().toLowerCase(Locale.ROOT);
     }
 
     private static DigestSnapshot snapshot(Row row) {

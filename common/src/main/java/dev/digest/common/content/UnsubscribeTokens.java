@@ -38,7 +38,7 @@ public final class UnsubscribeTokens {
     }
 
     public String issue(UUID digestId, String recipient) {
-        byte[] address = ContentStore.normalizeAddress(recipient).getBytes(StandardCharsets.UTF_8);
+        byte[] address = Addresses.normalize(recipient).getBytes(StandardCharsets.UTF_8);
         byte[] payload = ByteBuffer.allocate(16 + address.length)
                 .putLong(digestId.getMostSignificantBits()).putLong(digestId.getLeastSignificantBits())
                 .put(address).array();

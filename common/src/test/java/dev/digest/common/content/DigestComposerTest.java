@@ -16,6 +16,16 @@ import org.junit.jupiter.api.Test;
 
 class DigestComposerTest {
 
+    // These tests are about content, not the render time budget: a loaded machine's slow first
+    // render (class loading, JIT) must not fail them. The budget has tests of its own.
+    private static DigestComposer composer(int maxEventsPerType) {
+        TemplateLimits d = TemplateLimits.DEFAULTS;
+        return new DigestComposer(maxEventsPerType, new TemplateLimits(d.maxDepth(), d.maxExpressionParts(),
+                d.maxLoopIterations(), d.maxLoopNodes(), d.maxSubjectChars(), d.maxPartChars(), d.maxLineChars(),
+                java.time.Duration.ofSeconds(30)));
+    }
+
+
     private static final Instant START = Instant.parse("2026-03-01T08:00:00Z");
     private static final Window WINDOW = new Window(START, START.plusSeconds(3600));
     private static final String GROUPS_HTML = """
@@ -29,7 +39,7 @@ class DigestComposerTest {
     @Test
     void listsAtMostTheCapPerTypeThenCountsTheRest() {
         List<WindowEvent> orders = events("order", 7, i -> Map.of("number", i));
-        DigestComposer.Prepared prepared = new DigestComposer(3).prepare(digest(GROUPS_HTML, GROUPS_TEXT), WINDOW,
+        DigestComposer.Prepared prepared = composer(3).prepare(digest(GROUPS_HTML, GROUPS_TEXT), WINDOW,
                 List.of(new EventGroup("order", "Orders", "Order #{payload.number}", 7, orders)));
 
         RenderedEmail email = prepared.render("a@example.com", "https://x/unsubscribe/t");
@@ -45,7 +55,7 @@ class DigestComposerTest {
         List<WindowEvent> orders = new ArrayList<>(events("order", 4, i -> Map.of("number", i)));
         WindowEvent broken = new WindowEvent(UUID.randomUUID(), "order", Map.of("unexpected", true), START, START);
         orders.add(1, broken);
-        DigestComposer.Prepared prepared = new DigestComposer(3).prepare(digest(GROUPS_HTML, GROUPS_TEXT), WINDOW,
+        DigestComposer.Prepared prepared = composer(3).prepare(digest(GROUPS_HTML, GROUPS_TEXT), WINDOW,
                 List.of(new EventGroup("order", "Orders", "Order #{payload.number}", 5, orders)));
 
         RenderedEmail email = prepared.render("a@example.com", "u");
@@ -63,7 +73,7 @@ class DigestComposerTest {
                 Map.of("title", "<script>alert('x')</script> & <b>bold</b>"), START, START);
         DigestSnapshot digest = digest("{#for e in events}<p>{e.line}</p><i>{e.payload.title}</i>{/for}",
                 "{#for e in events}{e.line}{/for}");
-        RenderedEmail email = new DigestComposer(5).prepare(digest, WINDOW,
+        RenderedEmail email = composer(5).prepare(digest, WINDOW,
                 List.of(new EventGroup("note", "Notes", "{payload.title}", 1, List.of(hostile)))).render("a@b.c", "u");
 
         String escaped = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;";
@@ -75,14 +85,14 @@ class DigestComposerTest {
     @Test
     void withoutALineTemplateALineIsThePayloadAsJson() {
         WindowEvent event = new WindowEvent(UUID.randomUUID(), "ping", Map.of("host", "db-1"), START, START);
-        RenderedEmail email = new DigestComposer(5).prepare(digest("-", "{#for e in events}{e.line}{/for}"), WINDOW,
+        RenderedEmail email = composer(5).prepare(digest("-", "{#for e in events}{e.line}{/for}"), WINDOW,
                 List.of(new EventGroup("ping", "Pings", null, 1, List.of(event)))).render("a@b.c", "u");
         assertEquals("{\"host\":\"db-1\"}", email.text());
     }
 
     @Test
     void anEmptyWindowRendersTheTemplatesNothingHappenedBranch() {
-        DigestComposer.Prepared prepared = new DigestComposer(5).prepare(
+        DigestComposer.Prepared prepared = composer(5).prepare(
                 digest("-", "{#if empty}Nothing happened between {window.start} and {window.end}.{#else}{eventCount}{/if}"),
                 WINDOW, List.of());
         assertEquals(0, prepared.eventCount());
@@ -95,7 +105,7 @@ class DigestComposerTest {
         DigestSnapshot digest = new DigestSnapshot(UUID.randomUUID(), UUID.randomUUID(), "Ops", null, List.of(),
                 List.of("a@b.c"), EmptyWindowPolicy.SEND, "{digest.name}\r\nBcc: evil@x {recipient}", "<a href=\"{unsubscribeUrl}\">x</a>",
                 "{unsubscribeUrl}");
-        RenderedEmail email = new DigestComposer(5).prepare(digest, WINDOW, List.of())
+        RenderedEmail email = composer(5).prepare(digest, WINDOW, List.of())
                 .render("a@b.c", "https://d.example/unsubscribe/abc?x=1&y=2");
         assertEquals("Ops Bcc: evil@x a@b.c", email.subject());
         assertEquals("<a href=\"https://d.example/unsubscribe/abc?x=1&amp;y=2\">x</a>", email.html());
@@ -104,7 +114,7 @@ class DigestComposerTest {
 
     @Test
     void aMissingValueInTheEmailTemplateIsATemplateError() {
-        DigestComposer.Prepared prepared = new DigestComposer(5).prepare(digest("{digest.owner}", "-"), WINDOW, List.of());
+        DigestComposer.Prepared prepared = composer(5).prepare(digest("{digest.owner}", "-"), WINDOW, List.of());
         assertThrows(TemplateException.class, () -> prepared.render("a@b.c", "u"));
     }
 
@@ -119,7 +129,7 @@ class DigestComposerTest {
 
     @Test
     void aLoopBombInTheEmailTemplateFailsItsAsyncRenderWithALimitError() {
-        DigestComposer composer = new DigestComposer(5);
+        DigestComposer composer = composer(5);
         Throwable failure = assertThrows(TemplateLimitException.class, () -> composer
                 .prepareAsync(digest(BOMB, "-"), WINDOW, listOf250())
                 .chain(prepared -> composer.renderAsync(prepared, "a@b.c", "u"))
@@ -133,7 +143,7 @@ class DigestComposerTest {
         EventGroup group = groups.get(0);
         String line = BOMB.replace("events", "[payload]").replace("e.payload.l", "payload.l")
                 .replace("{#for e in [payload]}", "").replace("x{/for}{/for}{/for}{/for}", "x{/for}{/for}{/for}");
-        DigestComposer.Prepared prepared = new DigestComposer(5).prepareAsync(digest(GROUPS_HTML, GROUPS_TEXT), WINDOW,
+        DigestComposer.Prepared prepared = composer(5).prepareAsync(digest(GROUPS_HTML, GROUPS_TEXT), WINDOW,
                 List.of(new EventGroup(group.type(), group.name(), line, 1, group.first())))
                 .await().atMost(java.time.Duration.ofSeconds(10));
         assertEquals(1, prepared.badEvents().size());
@@ -146,7 +156,7 @@ class DigestComposerTest {
         DigestSnapshot digest = new DigestSnapshot(UUID.randomUUID(), UUID.randomUUID(), "Shop", null, List.of(),
                 List.of("a@b.c"), EmptyWindowPolicy.SEND, "s", "-", "until {window.end.date} ({digest.timeZone})",
                 java.time.ZoneId.of("Europe/Paris"), sender);
-        RenderedEmail email = new DigestComposer(5).prepare(digest, WINDOW, List.of()).render("a@b.c", "u");
+        RenderedEmail email = composer(5).prepare(digest, WINDOW, List.of()).render("a@b.c", "u");
         assertEquals("until 1 Mar 2026, 10:00 CET (Europe/Paris)", email.text());
         assertEquals(sender, email.sender());
     }

@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -15,19 +16,23 @@ import java.util.Properties;
  * Points a service's tests at their own PostgreSQL database, creating it when missing, so
  * that the test command works on a machine where only the server is running.
  *
- * <p>The server defaults to {@code postgresql://postgres@localhost:5432}; set
- * {@code DIGEST_TEST_DATABASE_URL} to use another. Flyway migrates the database when the
- * application under test starts.
+ * <p>The database defaults to {@code digest_test_<checkout id>} (see {@link TestCheckout}) on
+ * {@code postgresql://postgres@localhost:5432}, so another checkout's tests use another; set
+ * {@code DIGEST_TEST_DATABASE_URL} to use another server or name. Flyway migrates the database
+ * when the application under test starts. It also sets {@code digest-test.checkout-id}, which
+ * the services' {@code %test} stream and channel names include.
  */
 public class TestDatabase implements QuarkusTestResourceLifecycleManager {
 
-    private static final String DEFAULT_URL = "postgresql://postgres@localhost:5432/digest_test";
+    private static final String DEFAULT_URL = "postgresql://postgres@localhost:5432/digest_test_" + TestCheckout.id();
 
     @Override
     public Map<String, String> start() {
         String url = System.getenv().getOrDefault("DIGEST_TEST_DATABASE_URL", DEFAULT_URL);
-        Map<String, String> properties = ConnectionUrls.fromDatabaseUrl(url);
+        Map<String, String> properties = new HashMap<>(ConnectionUrls.fromDatabaseUrl(url));
         createIfMissing(properties);
+        // The services' test profiles put it into their stream and channel names.
+        properties.put("digest-test.checkout-id", TestCheckout.id());
         return properties;
     }
 

@@ -66,7 +66,7 @@ public class QueueGauges {
                 .register(registry);
     }
 
-    @Scheduled(every = "${digest.worker.metrics-every:15s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${digest.worker.metrics-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
         Uni<Void> stream = redis.execute("XLEN", config.stream()).invoke(r -> length.set(r.toLong()))
                 .chain(() -> redis.execute("XINFO", "GROUPS", config.stream()))

@@ -116,7 +116,7 @@ public class JobConsumer {
     }
 
     /** Takes over jobs left pending by consumers that stopped answering, and keeps reading alive. */
-    @Scheduled(every = "${digest.worker.reclaim-every:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${digest.worker.reclaim-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> reclaim() {
         if (!running) {
             return Uni.createFrom().voidItem();

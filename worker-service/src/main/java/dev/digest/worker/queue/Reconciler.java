@@ -58,7 +58,7 @@ public class Reconciler {
                 .description("Consumers of workers that are gone, removed from the group").register(registry);
     }
 
-    @Scheduled(every = "${digest.worker.reconcile-every:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${digest.worker.reconcile-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
         return reconcile()
                 .onFailure().invoke(failure -> LOG.warnf("Reconciling failed: %s", failure.toString()))

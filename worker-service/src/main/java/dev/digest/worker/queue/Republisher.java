@@ -41,7 +41,7 @@ public class Republisher implements NextRunSignal {
         this.config = config;
     }
 
-    @Scheduled(every = "${digest.worker.republish-every:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${digest.worker.republish-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         wake();
     }

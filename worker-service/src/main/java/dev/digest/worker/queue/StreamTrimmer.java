@@ -30,7 +30,7 @@ public class StreamTrimmer {
         this.config = config;
     }
 
-    @Scheduled(every = "${digest.worker.trim-every:60s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${digest.worker.trim-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
         return trim().onFailure().invoke(failure -> LOG.warnf("Trimming the stream failed: %s", failure.toString()))
                 .onFailure().recoverWithNull().replaceWithVoid();

@@ -54,7 +54,7 @@ public class RetentionPurge {
                 .register(registry);
     }
 
-    @Scheduled(every = "${digest.worker.retention.every:60s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${digest.worker.retention.every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
         if (!retention.enabled()) {
             return Uni.createFrom().voidItem();

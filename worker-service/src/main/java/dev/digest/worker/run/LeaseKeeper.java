@@ -59,7 +59,7 @@ public class LeaseKeeper {
         return held.size();
     }
 
-    @Scheduled(every = "${digest.worker.lease-renew-every:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${digest.worker.lease-renew-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> renew() {
         List<ClaimedRun> runs = held.values().stream().map(Held::run).toList();
         if (runs.isEmpty()) {

@@ -1,30 +1,23 @@
 package dev.digest.worker.run;
 
 import dev.digest.common.content.BadEvent;
-import dev.digest.common.content.ContentStore;
-import dev.digest.common.content.DigestComposer;
+import dev.digest.common.content.DigestEmail;
+import dev.digest.common.content.DigestEmails;
 import dev.digest.common.content.DigestSnapshot;
-import dev.digest.common.content.EventGroup;
 import dev.digest.common.content.RenderedEmail;
-import dev.digest.common.content.SampleEvents;
 import dev.digest.common.content.TemplateMessages;
-import dev.digest.common.content.UnsubscribeLinks;
-import dev.digest.common.content.UnsubscribeTokens;
 import dev.digest.common.content.Window;
-import dev.digest.common.digest.EmptyWindowPolicy;
 import dev.digest.common.job.JobMessage;
 import dev.digest.common.run.ClaimedRun;
 import dev.digest.common.run.RunLedger;
 import dev.digest.common.run.RunStatus;
 import dev.digest.common.run.RunTrigger;
-import dev.digest.common.run.WindowTurn;
 import dev.digest.worker.queue.ConsumerName;
 import io.quarkus.qute.TemplateException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
-import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,23 +35,18 @@ public class RunHandler {
     private final RunLedger ledger;
     private final LeaseKeeper leases;
     private final RunWindows windows;
-    private final ContentStore content;
-    private final DigestComposer composer;
-    private final UnsubscribeLinks links;
+    private final DigestEmails emails;
     private final RecipientSender sender;
     private final RetryPolicy retries;
     private final NextRunSignal nextRun;
     private final String workerId;
 
-    public RunHandler(RunLedger ledger, LeaseKeeper leases, RunWindows windows, ContentStore content,
-            DigestComposer composer, UnsubscribeLinks links, RecipientSender sender, RetryPolicy retries,
-            NextRunSignal nextRun, ConsumerName consumer) {
+    public RunHandler(RunLedger ledger, LeaseKeeper leases, RunWindows windows, DigestEmails emails,
+            RecipientSender sender, RetryPolicy retries, NextRunSignal nextRun, ConsumerName consumer) {
         this.ledger = ledger;
         this.leases = leases;
         this.windows = windows;
-        this.content = content;
-        this.composer = composer;
-        this.links = links;
+        this.emails = emails;
         this.sender = sender;
         this.retries = retries;
         this.nextRun = nextRun;
@@ -79,7 +67,7 @@ public class RunHandler {
     }
 
     private Uni<Outcome> attempt(ClaimedRun run) {
-        return content.digest(run.applicationId(), run.digestId()).chain(digest -> {
+        return emails.digest(run.applicationId(), run.digestId()).chain(digest -> {
             if (digest == null) {
                 return finish(run, RunStatus.FAILED, 0, "the digest no longer exists", List.of(), Outcome.FAILED);
             }
@@ -90,70 +78,47 @@ public class RunHandler {
                 if (turn.waiting()) {
                     return Uni.createFrom().item(Outcome.WAITING);
                 }
-                return gather(run, digest, turn).chain(delivery -> deliver(run, delivery));
+                return email(run, digest, turn.window()).chain(email -> deliver(run, email))
+                        .onFailure(TemplateException.class).recoverWithUni(failure -> finish(run, RunStatus.FAILED, 0,
+                                "template error: " + TemplateMessages.describe(failure), List.of(), Outcome.FAILED));
             });
         });
     }
 
-    private Uni<Delivery> gather(ClaimedRun run, DigestSnapshot digest, WindowTurn turn) {
-        Window window = turn.window();
-        return Uni.combine().all()
-                .unis(groups(run, digest, window), content.unsubscribed(digest.id()), links.tokens())
-                .with((groups, unsubscribed, signer) -> new Delivery(digest, window, groups, unsubscribed, signer));
-    }
-
-    /** The window's events; for a test send with sample events, those instead. */
-    private Uni<List<EventGroup>> groups(ClaimedRun run, DigestSnapshot digest, Window window) {
+    /** The window's email; for a test send with sample events, the email of those instead. */
+    private Uni<DigestEmail> email(ClaimedRun run, DigestSnapshot digest, Window window) {
         if (run.testEvents() == null) {
-            return content.groups(run.applicationId(), digest.eventTypes(), window, composer.rowsPerType());
+            return emails.over(digest, window);
         }
-        List<String> types = run.testEvents().stream().map(SampleEvents.Sample::type).distinct().toList();
-        return content.eventTypes(run.applicationId(), types).map(known -> {
-            // A type deleted since the test was asked for: its samples are left out.
-            List<SampleEvents.Sample> samples = run.testEvents().stream()
-                    .filter(sample -> known.containsKey(sample.type())).toList();
-            return SampleEvents.groups(samples, known, window.end(), composer.rowsPerType());
-        });
-    }
-
-    /** Everything one attempt sends from, read before the first email goes out. */
-    private record Delivery(DigestSnapshot digest, Window window, List<EventGroup> groups, Set<String> unsubscribed,
-            UnsubscribeTokens signer) {
+        // A type deleted since the test was asked for: its samples are left out.
+        return emails.sampleGroups(run.applicationId(), run.testEvents(), window.end())
+                .chain(groups -> emails.over(digest, window, groups));
     }
 
     /**
      * Renders (on a worker thread, within the template limits) and sends. A template that cannot
      * render, or goes past a limit, fails the run for good: another attempt would fail the same way.
      */
-    private Uni<Outcome> deliver(ClaimedRun run, Delivery delivery) {
+    private Uni<Outcome> deliver(ClaimedRun run, DigestEmail email) {
         List<String> recipients = run.trigger() == RunTrigger.TEST
-                ? List.of(run.testRecipient()) : delivery.digest().recipients();
-        return composer.prepareAsync(delivery.digest(), delivery.window(), delivery.groups())
-                .chain(prepared -> {
-                    if (prepared.eventCount() == 0 && delivery.digest().emptyWindow() == EmptyWindowPolicy.SKIP
-                            && run.trigger() != RunTrigger.TEST) {
-                        return finish(run, RunStatus.SKIPPED, 0, null, prepared.badEvents(), Outcome.SKIPPED);
-                    }
-                    // One render before anything is sent: a template that cannot render fails the
-                    // run without a partial delivery. Recipients differ only in address and link.
-                    return composer.renderAsync(prepared, recipients.get(0), unsubscribeUrl(delivery, recipients.get(0)))
-                            .chain(first -> sendAll(run, delivery, prepared, recipients, first));
-                })
-                .onFailure(TemplateException.class).recoverWithUni(failure -> finish(run, RunStatus.FAILED, 0,
-                        "template error: " + TemplateMessages.describe(failure), List.of(), Outcome.FAILED));
+                ? List.of(run.testRecipient()) : email.digest().recipients();
+        if (email.wouldSkip() && run.trigger() != RunTrigger.TEST) {
+            return finish(run, RunStatus.SKIPPED, 0, null, email.prepared().badEvents(), Outcome.SKIPPED);
+        }
+        // One render before anything is sent: a template that cannot render fails the run
+        // without a partial delivery. Recipients differ only in address and link.
+        return email.render(recipients.get(0)).chain(first -> sendAll(run, email, recipients, first));
     }
 
-    private Uni<Outcome> sendAll(ClaimedRun run, Delivery delivery, DigestComposer.Prepared prepared,
-            List<String> recipients, RenderedEmail first) {
+    private Uni<Outcome> sendAll(ClaimedRun run, DigestEmail email, List<String> recipients, RenderedEmail first) {
         return Multi.createFrom().range(0, recipients.size())
                 .onItem().transformToUniAndConcatenate(i -> {
                     String recipient = recipients.get(i);
-                    if (delivery.unsubscribed().contains(ContentStore.normalizeAddress(recipient))) {
+                    if (email.unsubscribed(recipient)) {
                         return sender.skip(run, recipient);
                     }
-                    String link = unsubscribeUrl(delivery, recipient);
-                    return sender.send(run, recipient, link, i == 0 ? Uni.createFrom().item(first)
-                            : composer.renderAsync(prepared, recipient, link));
+                    return sender.send(run, recipient, email.unsubscribeUrl(recipient),
+                            i == 0 ? Uni.createFrom().item(first) : email.render(recipient));
                 })
                 .collect().asList()
                 .chain(results -> {
@@ -167,8 +132,8 @@ public class RunHandler {
                     // A recipient refused for good fails alone: the others have their email.
                     String note = refused == 0 ? null
                             : refused + " of " + recipients.size() + " recipients refused by the SMTP server";
-                    return finish(run, RunStatus.SUCCEEDED, (int) prepared.eventCount(), note, prepared.badEvents(),
-                            Outcome.SUCCEEDED);
+                    return finish(run, RunStatus.SUCCEEDED, (int) email.prepared().eventCount(), note,
+                            email.prepared().badEvents(), Outcome.SUCCEEDED);
                 });
     }
 
@@ -184,9 +149,6 @@ public class RunHandler {
         return text.length() <= ErrorChain.MAX_CHARS ? text.toString() : text.substring(0, ErrorChain.MAX_CHARS);
     }
 
-    private String unsubscribeUrl(Delivery delivery, String recipient) {
-        return links.url(delivery.signer(), delivery.digest().id(), recipient);
-    }
 
     private Uni<Outcome> afterFailure(ClaimedRun run, Throwable failure) {
         LOG.warnf("Run %s attempt %d failed: %s", run.id(), run.attempts(), failure.toString());

@@ -8,16 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.digest.worker.config.WorkerConfig;
 import dev.digest.worker.support.RunFixture;
+import dev.digest.worker.support.TimersOff;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -27,19 +26,11 @@ import org.junit.jupiter.api.Test;
  * nothing but the test moves the runs.
  */
 @QuarkusTest
-@TestProfile(RunLedgerTest.LedgerOnly.class)
+@TestProfile(TimersOff.class)
 class RunLedgerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration LEASE = Duration.ofMinutes(1);
-
-    /** No re-publisher, reconciler or lease renewal. */
-    public static class LedgerOnly implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.scheduler.enabled", "false");
-        }
-    }
 
     @Inject
     Pool pool;
@@ -100,7 +91,9 @@ class RunLedgerTest {
         RunFixture fixture = fixture();
         UUID run = fixture.queuedRun();
         ClaimedRun slow = claim(run, "100-0", Duration.ofMillis(1));
-        Thread.sleep(20);
+        org.awaitility.Awaitility.await("the lease lapsed").atMost(WAIT).until(() -> pool.preparedQuery(
+                "SELECT lease_expires_at < now() FROM digest_runs WHERE id = $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(run))
+                .await().atMost(WAIT).iterator().next().getBoolean(0));
 
         ClaimedRun taker = claim(run, "200-0", LEASE);
 

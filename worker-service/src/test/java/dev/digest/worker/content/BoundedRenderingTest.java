@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.digest.worker.config.WorkerConfig;
 import dev.digest.worker.support.RunFixture;
+import dev.digest.worker.support.TestSmtp;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,7 +34,7 @@ class BoundedRenderingTest {
             + "{#for c in e.payload.l}x{/for}{/for}{/for}{/for}";
     // A real SMTP server for the whole class (GreenMail's own JUnit extension).
     @RegisterExtension
-    static final GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP).withPerMethodLifecycle(false);
+    static final GreenMailExtension smtp = new GreenMailExtension(TestSmtp.setup()).withPerMethodLifecycle(false);
 
     @Inject
     Pool pool;
@@ -68,13 +69,11 @@ class BoundedRenderingTest {
             runs.add(run);
         }
 
-        // Polled with a bound (as RunFixture.awaitStatus does): liveness is checked on every round.
-        long deadline = System.nanoTime() + ON_TIME.toNanos();
-        while (!allDone(bomb, bombRun, normal, runs)) {
+        // Liveness is checked on every round.
+        Awaitility.await("runs finished").atMost(ON_TIME).pollInterval(Duration.ofMillis(200)).until(() -> {
             given().get("/q/health/live").then().statusCode(200);
-            assertTrue(System.nanoTime() < deadline, "runs not finished within " + ON_TIME);
-            Thread.sleep(200);
-        }
+            return allDone(bomb, bombRun, normal, runs);
+        });
 
         Row failed = bomb.run(bombRun);
         assertEquals("failed", failed.getString("status"));

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.digest.worker.config.WorkerConfig;
 import dev.digest.worker.support.RunFixture;
+import dev.digest.worker.support.TestSmtp;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -65,7 +65,7 @@ class SmtpCircuitTest {
         get("/q/health/ready").then().statusCode(200);
         assertTrue(circuit.failureRatio() > 0);
 
-        GreenMail smtp = new GreenMail(ServerSetupTest.SMTP);
+        GreenMail smtp = TestSmtp.server();
         smtp.start();
         try {
             for (UUID run : runs) {

@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.notNullValue;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.digest.worker.support.TestSmtp;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +23,7 @@ class OperationsEndpointsTest {
         get("/q/health/group/smtp").then().statusCode(503)
                 .body("checks.find { it.name == 'SMTP server' }.data.error", notNullValue());
 
-        GreenMail smtp = new GreenMail(ServerSetupTest.SMTP);
+        GreenMail smtp = TestSmtp.server();
         smtp.start();
         try {
             get("/q/health/ready").then().statusCode(200)

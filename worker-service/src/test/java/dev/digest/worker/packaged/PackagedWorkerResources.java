@@ -1,11 +1,9 @@
 package dev.digest.worker.packaged;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import dev.digest.common.testing.TestDatabase;
+import dev.digest.worker.support.TestSmtp;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -16,15 +14,16 @@ import java.util.Map;
  */
 public class PackagedWorkerResources implements QuarkusTestResourceLifecycleManager {
 
-    static final String REDIS_URI = "redis://localhost:6379/2";
+    static final String REDIS_URI = System.getenv().getOrDefault("DIGEST_TEST_REDIS_URL", "redis://localhost:6379/2");
     static final String STREAM = "digest:test:worker-packaged:jobs";
     static volatile GreenMail smtp;
     static volatile Map<String, String> database;
 
     @Override
     public Map<String, String> start() {
-        int port = freePort();
-        smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        // The port the global TestSmtp resource points the mailer at as well.
+        int port = TestSmtp.port();
+        smtp = new GreenMail(TestSmtp.setup());
         smtp.start();
         database = new TestDatabase().start();
         Map<String, String> config = new HashMap<>(database);
@@ -43,14 +42,6 @@ public class PackagedWorkerResources implements QuarkusTestResourceLifecycleMana
     public void stop() {
         if (smtp != null) {
             smtp.stop();
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.digest.common.Uuid7;
 import dev.digest.common.job.JobMessage;
 import dev.digest.worker.config.WorkerConfig;
 import dev.digest.worker.support.RunFixture;
+import dev.digest.worker.support.TestSmtp;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,7 +34,7 @@ class ReconcilerTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     // A real SMTP server for the whole class (GreenMail's own JUnit extension).
     @RegisterExtension
-    static final GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP).withPerMethodLifecycle(false);
+    static final GreenMailExtension smtp = new GreenMailExtension(TestSmtp.setup()).withPerMethodLifecycle(false);
 
     @Inject
     Pool pool;

@@ -2,6 +2,7 @@ package dev.digest.worker.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.digest.common.testing.TestCheckout;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class StreamTrimmerTest {
 
-    private static final String STREAM = "digest:test:trim";
+    private static final String STREAM = "digest:test:" + TestCheckout.id() + ":trim";
     private static final String GROUP = "trim-group";
 
     @Inject

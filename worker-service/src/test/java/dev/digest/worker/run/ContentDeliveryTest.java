@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.digest.common.content.UnsubscribeLinks;
 import dev.digest.common.content.UnsubscribeTokens;
 import dev.digest.worker.config.WorkerConfig;
 import dev.digest.worker.support.RunFixture;
+import dev.digest.worker.support.TestSmtp;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonArray;
@@ -62,7 +62,7 @@ class ContentDeliveryTest {
 
     @BeforeAll
     static void startSmtp() {
-        smtp = new GreenMail(ServerSetupTest.SMTP);
+        smtp = TestSmtp.server();
         smtp.start();
     }
 

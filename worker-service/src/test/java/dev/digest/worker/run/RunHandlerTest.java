@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.digest.worker.config.WorkerConfig;
 import dev.digest.worker.mail.DigestMailer;
 import dev.digest.worker.support.RunFixture;
+import dev.digest.worker.support.TestSmtp;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.XReadGroupArgs;
@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class RunHandlerTest {
 
     @BeforeAll
     static void startSmtp() {
-        smtp = new GreenMail(ServerSetupTest.SMTP);
+        smtp = TestSmtp.server();
         smtp.start();
     }
 
@@ -111,8 +112,8 @@ class RunHandlerTest {
             assertEquals(null, email.getHeader("Cc"), "no empty Cc header");
             assertEquals("digest@localhost", email.getFrom()[0].toString());
         }
-        Thread.sleep(200);
-        assertEquals(0, pendingFor(messageId), "acknowledged once the outcome was committed");
+        Awaitility.await("acknowledged once the outcome was committed").atMost(TIMEOUT)
+                .until(() -> fixture.acknowledged(config.group(), messageId));
         assertEquals(succeededBefore + 1, metric("digest_jobs_processed_total{outcome=\"succeeded\"}"));
         assertEquals(sentBefore + 3, metric("digest_emails_total{status=\"sent\"}"));
     }
@@ -121,11 +122,12 @@ class RunHandlerTest {
     void theSameJobDeliveredTwiceSendsEachEmailOnce() throws Exception {
         RunFixture fixture = fixture(3);
         UUID run = fixture.queuedRun();
-        fixture.publish(run);
-        fixture.publish(run);
+        String first = fixture.publish(run);
+        String second = fixture.publish(run);
 
         assertEquals("succeeded", fixture.awaitStatus(run, TIMEOUT, "succeeded").getString("status"));
-        Thread.sleep(1500);
+        Awaitility.await("both deliveries handled").atMost(TIMEOUT)
+                .until(() -> fixture.acknowledged(config.group(), first) && fixture.acknowledged(config.group(), second));
         assertEquals(3, received(fixture).size());
     }
 
@@ -139,16 +141,13 @@ class RunHandlerTest {
         try {
             run = fixture.queuedRun();
             fixture.publish(run);
-            Row failed = fixture.awaitStatus(run, TIMEOUT, "queued");
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (failed.getInteger("attempts") < 1 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-                failed = fixture.run(run);
-            }
+            // The first attempt's failure is recorded: then the run must be waiting, not failed or dead.
+            Row failed = fixture.awaitRow(run, TIMEOUT,
+                    row -> row.getInteger("attempts") >= 1 && row.getString("error") != null);
             assertEquals("queued", failed.getString("status"), "waiting out its backoff");
             assertTrue(failed.getString("error") != null);
         } finally {
-            smtp = new GreenMail(ServerSetupTest.SMTP);
+            smtp = TestSmtp.server();
             smtp.start();
         }
 
@@ -172,7 +171,7 @@ class RunHandlerTest {
             fixture.publish(run);
             row = fixture.awaitStatus(run, Duration.ofSeconds(30), "dead");
         } finally {
-            smtp = new GreenMail(ServerSetupTest.SMTP);
+            smtp = TestSmtp.server();
             smtp.start();
         }
         assertEquals("dead", row.getString("status"));
@@ -196,8 +195,7 @@ class RunHandlerTest {
         Row row = fixture.awaitStatus(run, TIMEOUT, "succeeded");
         assertEquals("succeeded", row.getString("status"));
         assertEquals(2, received(fixture).size());
-        Thread.sleep(300);
-        assertEquals(0, pendingFor(messageId));
+        Awaitility.await().atMost(TIMEOUT).until(() -> pendingFor(messageId) == 0);
     }
 
     private static String domain(RunFixture fixture) {
@@ -218,7 +216,7 @@ class RunHandlerTest {
                         io.quarkus.redis.datasource.stream.StreamRange.of("-", "+")).stream()
                 .filter(message -> run.toString().equals(message.payload().get("runId"))).count();
         assertEquals(1, jobs, "published once");
-        Thread.sleep(1500);
+        Awaitility.await().atMost(TIMEOUT).until(() -> fixture.acknowledged(config.group(), streamId));
         assertEquals(2, received(fixture).size());
     }
 
@@ -315,9 +313,10 @@ class RunHandlerTest {
 
             UUID run = fixture.queuedRun();
             fixture.publish(run);
-            Thread.sleep(1000);
-            assertEquals("running", fixture.run(run).getString("status"), "the window waits for the open transaction");
-            assertEquals(0, received(fixture).size());
+            fixture.awaitStatus(run, TIMEOUT, "running");
+            // The window waits for the open transaction: nothing is sent while it is open.
+            Awaitility.await().during(Duration.ofSeconds(1)).atMost(TIMEOUT)
+                    .until(() -> "running".equals(fixture.run(run).getString("status")) && received(fixture).isEmpty());
 
             transaction.commit().await().atMost(TIMEOUT);
             Row row = fixture.awaitStatus(run, TIMEOUT, "succeeded", "failed", "dead");

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.digest.common.run.ClaimedRun;
 import dev.digest.common.run.Finished;
 import dev.digest.common.run.PublishableRun;
@@ -14,6 +13,7 @@ import dev.digest.common.run.RunStatus;
 import dev.digest.common.run.RunTrigger;
 import dev.digest.worker.config.WorkerConfig;
 import dev.digest.worker.support.RunFixture;
+import dev.digest.worker.support.TestSmtp;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,7 +39,7 @@ class RunTurnsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     // A real SMTP server for the whole class (GreenMail's own JUnit extension).
     @RegisterExtension
-    static final GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP).withPerMethodLifecycle(false);
+    static final GreenMailExtension smtp = new GreenMailExtension(TestSmtp.setup()).withPerMethodLifecycle(false);
 
     @Inject
     Pool pool;
@@ -76,8 +77,7 @@ class RunTurnsTest {
         Row waiting = fixture.awaitRow(run, TIMEOUT, row -> row.getBoolean("turn_wait"));
         assertEquals("queued", waiting.getString("status"));
         assertEquals(0, waiting.getInteger("attempts"), "waiting for a turn uses no attempt");
-        Thread.sleep(200);
-        assertEquals(0, pendingFor(message), "the worker acknowledged the message");
+        Awaitility.await("the worker acknowledged the message").atMost(TIMEOUT).until(() -> pendingFor(message) == 0);
 
         // ...and only then does the api record the message it published: nothing changes.
         var recorded = ledger.recordPublished(List.of(new PublishableRun(run, fixture.applicationId(),

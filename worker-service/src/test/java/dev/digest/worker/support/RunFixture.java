@@ -3,6 +3,7 @@ package dev.digest.worker.support;
 import dev.digest.common.Uuid7;
 import dev.digest.common.job.JobMessage;
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.StreamRange;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 
 /**
  * Rows a worker test needs, written straight to PostgreSQL (the worker has no API): an
@@ -204,21 +206,39 @@ public record RunFixture(Pool pool, RedisDataSource redis, String stream, UUID a
         return statuses;
     }
 
-    /** Waits until the run reaches one of {@code statuses}; its final row. */
-    public Row awaitStatus(UUID run, Duration timeout, String... statuses) throws InterruptedException {
-        return awaitRow(run, timeout, row -> List.of(statuses).contains(row.getString("status")));
+    /** Waits until the run reaches one of {@code statuses}; its final row. Fails after {@code timeout}. */
+    public Row awaitStatus(UUID run, Duration timeout, String... statuses) {
+        return Awaitility.await("run " + run + " " + String.join(" or ", statuses)).atMost(timeout)
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                .until(() -> run(run), row -> List.of(statuses).contains(row.getString("status")));
     }
 
-    /** Waits until the run's row satisfies {@code condition}; the last row read (which may not, after the timeout). */
-    public Row awaitRow(UUID run, Duration timeout, java.util.function.Predicate<Row> condition)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Row row = run(run);
-        while (!condition.test(row) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            row = run(run);
+    /** Waits until the run's row satisfies {@code condition}; that row. Fails after {@code timeout}. */
+    public Row awaitRow(UUID run, Duration timeout, java.util.function.Predicate<Row> condition) {
+        return Awaitility.await("run " + run).atMost(timeout).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(50)).until(() -> run(run), condition);
+    }
+
+    /**
+     * Whether the group has read the stream message (its last delivered id is at or past it)
+     * and nobody holds it unacknowledged.
+     */
+    public boolean acknowledged(String group, String messageId) {
+        String lastDelivered = null;
+        for (io.vertx.mutiny.redis.client.Response info : redis.execute("XINFO", "GROUPS", stream)) {
+            if (group.equals(info.get("name").toString())) {
+                lastDelivered = info.get("last-delivered-id").toString();
+            }
         }
-        return row;
+        return lastDelivered != null && compareIds(messageId, lastDelivered) <= 0
+                && redis.stream(String.class).xpending(stream, group, StreamRange.of(messageId, messageId), 1).isEmpty();
+    }
+
+    private static int compareIds(String a, String b) {
+        String[] x = a.split("-");
+        String[] y = b.split("-");
+        int byTime = Long.compare(Long.parseLong(x[0]), Long.parseLong(y[0]));
+        return byTime != 0 ? byTime : Long.compare(Long.parseLong(x[1]), Long.parseLong(y[1]));
     }
 
     private static void exec(Pool pool, String sql, Tuple arguments) {
