@@ -65,6 +65,10 @@ final class ServiceProcess implements AutoCloseable {
         return name;
     }
 
+    int port() {
+        return port;
+    }
+
     URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }

@@ -149,6 +149,17 @@ final class Stack implements AutoCloseable {
         return api;
     }
 
+    /**
+     * Stops the api (SIGTERM) and starts it again on the same port, database and Redis, as a
+     * deployment restarts it: clients see their connections drop and come back.
+     */
+    ServiceProcess restartApi() throws Exception {
+        int port = api.port();
+        api.close();
+        api = start("api-restarted", Path.of(System.getProperty("digest.api.jar")), apiEnvironment, port);
+        return api.awaitReady(Duration.ofSeconds(90));
+    }
+
     /** Another api replica on the same database, Redis and stream (after {@link #startApi()}); returns it ready. */
     ServiceProcess startApiReplica(String name) throws Exception {
         ServiceProcess replica = start(name, Path.of(System.getProperty("digest.api.jar")), apiEnvironment,

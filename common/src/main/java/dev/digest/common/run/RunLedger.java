@@ -99,9 +99,11 @@ public class RunLedger {
             """;
 
     // A queued run may be claimed by any message once it is due, by the message recorded for
-    // it, or by any message while it was never claimed (its publisher may not have recorded the
-    // id yet). A running run only when its lease lapsed, or when its own message was reclaimed
-    // from a consumer that stopped keeping it alive.
+    // it, or by any message while it was not published since it was queued or re-queued (its
+    // publisher may not have recorded the id yet: a worker can read the message first). A run
+    // waiting out a backoff or its turn keeps the enqueued_at of its last message, so a stray
+    // duplicate does not take it early. A running run only when its lease lapsed, or when its own
+    // message was reclaimed from a consumer that stopped keeping it alive.
     private static final String CLAIM = """
             WITH claimed AS (
             UPDATE digest_runs
@@ -111,7 +113,7 @@ public class RunLedger {
                 lease_expires_at = now() + $4::bigint * interval '1 millisecond', updated_at = now()
             WHERE id = $1
               AND ((status = 'queued'
-                    AND (available_at <= now() OR stream_message_id = $3 OR (claims = 0 AND stream_message_id IS NULL)))
+                    AND (available_at <= now() OR stream_message_id = $3 OR (enqueued_at IS NULL AND stream_message_id IS NULL)))
                 OR (status = 'running' AND (lease_expires_at < now() OR stream_message_id = $3)))
             RETURNING id, application_id, digest_id, trigger, test_recipient, test_events, attempts, claims,
                       first_claimed_at, scheduled_for, window_start, window_end),

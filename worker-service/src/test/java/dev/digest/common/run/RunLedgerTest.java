@@ -87,6 +87,21 @@ class RunLedgerTest {
     }
 
     @Test
+    void aRequeuedRunIsClaimedByItsNewMessageEvenBeforeThePublisherRecordsIt() {
+        RunFixture fixture = fixture();
+        UUID run = fixture.finishedRun(fixture.digestId(), "dead", "manual", Duration.ofMinutes(5), Duration.ofHours(2));
+        assertNotNull(ledger.requeue(fixture.applicationId(), run, Duration.ofMinutes(1)).await().atMost(WAIT));
+
+        // The request appended the message; a worker read it before the request recorded its id.
+        ClaimedRun claimed = claim(run, "500-0", LEASE);
+
+        assertNotNull(claimed, "the retry is taken at once, not when the reconciler finds its message gone");
+        assertEquals(2, claimed.claim());
+        assertEquals(1, claimed.attempts());
+        assertNull(claim(run, "600-0", LEASE), "a duplicate does not claim it again");
+    }
+
+    @Test
     void aWorkerWhoseRunWasTakenOverChangesNothing() throws Exception {
         RunFixture fixture = fixture();
         UUID run = fixture.queuedRun();
