@@ -1,13 +1,13 @@
 package dev.digest.api.auth;
 
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.runtime.QuarkusPrincipal;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -39,16 +39,23 @@ public class ApiKeyLookup {
         this.pool = pool;
     }
 
-    /** The caller the key stands for, or null when no live key has that hash. */
-    public Uni<Caller> find(String presentedKey) {
+    /** The identity the key stands for, or null when no live key has that hash. */
+    public Uni<SecurityIdentity> find(String presentedKey) {
         return pool.preparedQuery(SQL)
                 .execute(Tuple.of(KeyHashing.sha256Hex(presentedKey)))
-                .map(rows -> rows.size() == 0 ? null : toCaller(rows.iterator().next()));
+                .map(rows -> rows.size() == 0 ? null : toIdentity(rows.iterator().next()));
     }
 
-    private static Caller toCaller(Row row) {
-        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
-        Arrays.stream(row.getArrayOfStrings("scopes")).map(Scope::fromWire).forEach(scopes::add);
-        return Caller.applicationKey(row.getUUID("application_id"), row.getUUID("id"), scopes);
+    /** Its scopes as roles, its application and key ids as attributes (see {@link CurrentCaller}). */
+    private static SecurityIdentity toIdentity(Row row) {
+        UUID keyId = row.getUUID("id");
+        QuarkusSecurityIdentity.Builder identity = QuarkusSecurityIdentity.builder()
+                .setPrincipal(new QuarkusPrincipal(keyId.toString()))
+                .addAttribute(CurrentCaller.APPLICATION_ID, row.getUUID("application_id"))
+                .addAttribute(CurrentCaller.KEY_ID, keyId);
+        for (String scope : row.getArrayOfStrings("scopes")) {
+            identity.addRole(Scope.fromWire(scope).wire());
+        }
+        return identity.build();
     }
 }

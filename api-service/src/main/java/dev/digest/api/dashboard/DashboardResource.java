@@ -1,9 +1,9 @@
 package dev.digest.api.dashboard;
 
-import dev.digest.api.auth.Access;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -17,7 +17,7 @@ import jakarta.ws.rs.core.Response;
  * tenant rule stays in the API.
  */
 @Path("/dashboard")
-@Access(open = true)
+@PermitAll
 @Produces(MediaType.TEXT_HTML)
 public class DashboardResource {
 

@@ -27,7 +27,7 @@ public class DigestOwner {
 
     /** The application to act for; a 404 when the admin names a digest that does not exist. */
     public Uni<UUID> of(UUID digestId) {
-        if (!caller.get().admin()) {
+        if (!caller.admin()) {
             return Uni.createFrom().item(caller.applicationId());
         }
         return pool.preparedQuery(OWNER).execute(Tuple.of(digestId))

@@ -1,13 +1,14 @@
 package dev.digest.api.digesttemplate;
 
-import dev.digest.api.auth.Access;
 import dev.digest.api.auth.CurrentCaller;
-import dev.digest.api.auth.Scope;
+import dev.digest.api.auth.Roles;
+import dev.digest.api.openapi.ApiDocumentation;
 import dev.digest.api.web.ExpectedVersion;
 import dev.digest.api.web.Page;
 import dev.digest.api.web.Pagination;
 import dev.digest.api.web.Responses;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -24,12 +25,18 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The caller's digest templates (presets for new digests). */
 @Path("/api/v1/digest-templates")
-@Access(Scope.READ)
+@RolesAllowed(Roles.READ)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = ApiDocumentation.DIGEST_TEMPLATES)
 public class DigestTemplateResource {
 
     private final DigestTemplateService service;
@@ -43,13 +50,17 @@ public class DigestTemplateResource {
     }
 
     @POST
-    @Access(Scope.WRITE)
+    @RolesAllowed(Roles.WRITE)
+    @Operation(summary = "Create a digest template")
+    @APIResponse(responseCode = "201", description = "The template, with its Location and ETag",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DigestTemplateResponse.class)))
     public Uni<Response> create(@Valid @NotNull DigestTemplateRequest request) {
         return service.create(caller.applicationId(), request).map(t ->
                 Responses.created("/api/v1/digest-templates/" + t.id, DigestTemplateResponse.from(t), t.version));
     }
 
     @GET
+    @Operation(summary = "List digest templates")
     public Uni<Page<DigestTemplateResponse>> list(@QueryParam("cursor") String cursor,
             @QueryParam("limit") Integer limit) {
         return service.list(caller.applicationId(), pagination.of(cursor, limit));
@@ -57,13 +68,22 @@ public class DigestTemplateResource {
 
     @GET
     @Path("/{id}")
+    @Operation(summary = "Get a digest template")
+    @APIResponse(responseCode = "200", description = "The template, with its ETag",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DigestTemplateResponse.class)))
     public Uni<Response> get(@PathParam("id") UUID id) {
         return service.get(caller.applicationId(), id).map(t -> Responses.ok(DigestTemplateResponse.from(t), t.version));
     }
 
     @PUT
     @Path("/{id}")
-    @Access(Scope.WRITE)
+    @RolesAllowed(Roles.WRITE)
+    @Operation(summary = "Update a digest template")
+    @APIResponse(responseCode = "200", description = "The template, with its new ETag",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DigestTemplateResponse.class)))
+    @APIResponse(responseCode = "409", description = "The body's version is not the current one")
+    @APIResponse(responseCode = "412", description = "If-Match names an older version")
+    @APIResponse(responseCode = "428", description = "Neither If-Match nor a version was sent")
     public Uni<Response> update(@PathParam("id") UUID id, @Valid @NotNull DigestTemplateRequest request,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         ExpectedVersion expected = ExpectedVersion.of(ifMatch, request.version());
@@ -73,7 +93,9 @@ public class DigestTemplateResource {
 
     @DELETE
     @Path("/{id}")
-    @Access(Scope.WRITE)
+    @RolesAllowed(Roles.WRITE)
+    @Operation(summary = "Delete a digest template")
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> delete(@PathParam("id") UUID id) {
         return service.delete(caller.applicationId(), id).replaceWith(Response.noContent().build());
     }

@@ -1,8 +1,8 @@
 package dev.digest.api.emailtemplate;
 
-import dev.digest.api.auth.Access;
 import dev.digest.api.auth.CurrentCaller;
-import dev.digest.api.auth.Scope;
+import dev.digest.api.auth.Roles;
+import dev.digest.api.openapi.ApiDocumentation;
 import dev.digest.api.preview.PreviewService;
 import dev.digest.api.preview.TemplatePreview;
 import dev.digest.api.preview.TemplatePreviewRequest;
@@ -11,6 +11,7 @@ import dev.digest.api.web.Page;
 import dev.digest.api.web.Pagination;
 import dev.digest.api.web.Responses;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -27,12 +28,18 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The caller's email templates. */
 @Path("/api/v1/email-templates")
-@Access(Scope.READ)
+@RolesAllowed(Roles.READ)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = ApiDocumentation.EMAIL_TEMPLATES)
 public class EmailTemplateResource {
 
     private final EmailTemplateService service;
@@ -49,13 +56,17 @@ public class EmailTemplateResource {
     }
 
     @POST
-    @Access(Scope.WRITE)
+    @RolesAllowed(Roles.WRITE)
+    @Operation(summary = "Create an email template")
+    @APIResponse(responseCode = "201", description = "The template, with its Location and ETag",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EmailTemplateResponse.class)))
     public Uni<Response> create(@Valid @NotNull EmailTemplateRequest request) {
         return service.create(caller.applicationId(), request).map(t ->
                 Responses.created("/api/v1/email-templates/" + t.id, EmailTemplateResponse.from(t), t.version));
     }
 
     @GET
+    @Operation(summary = "List email templates")
     public Uni<Page<EmailTemplateResponse>> list(@QueryParam("namePrefix") String namePrefix,
             @QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
         return service.list(caller.applicationId(), namePrefix, pagination.of(cursor, limit));
@@ -63,13 +74,22 @@ public class EmailTemplateResource {
 
     @GET
     @Path("/{id}")
+    @Operation(summary = "Get an email template")
+    @APIResponse(responseCode = "200", description = "The template, with its ETag",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EmailTemplateResponse.class)))
     public Uni<Response> get(@PathParam("id") UUID id) {
         return service.get(caller.applicationId(), id).map(t -> Responses.ok(EmailTemplateResponse.from(t), t.version));
     }
 
     @PUT
     @Path("/{id}")
-    @Access(Scope.WRITE)
+    @RolesAllowed(Roles.WRITE)
+    @Operation(summary = "Update an email template")
+    @APIResponse(responseCode = "200", description = "The template, with its new ETag",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EmailTemplateResponse.class)))
+    @APIResponse(responseCode = "409", description = "The body's version is not the current one")
+    @APIResponse(responseCode = "412", description = "If-Match names an older version")
+    @APIResponse(responseCode = "428", description = "Neither If-Match nor a version was sent")
     public Uni<Response> update(@PathParam("id") UUID id, @Valid @NotNull EmailTemplateRequest request,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         ExpectedVersion expected = ExpectedVersion.of(ifMatch, request.version());
@@ -80,6 +100,7 @@ public class EmailTemplateResource {
     /** Renders the template over sample events of the application's types; stores nothing. */
     @POST
     @Path("/{id}/preview")
+    @Operation(summary = "Render an email template over sample events")
     public Uni<TemplatePreview> preview(@PathParam("id") UUID id, @Valid TemplatePreviewRequest request) {
         TemplatePreviewRequest sample = request == null ? new TemplatePreviewRequest(null, null, null, null, null) : request;
         return previews.template(caller.applicationId(), id, sample);
@@ -87,7 +108,10 @@ public class EmailTemplateResource {
 
     @DELETE
     @Path("/{id}")
-    @Access(Scope.WRITE)
+    @RolesAllowed(Roles.WRITE)
+    @Operation(summary = "Delete an email template")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "409", description = "Digests or digest templates still use it")
     public Uni<Response> delete(@PathParam("id") UUID id) {
         return service.delete(caller.applicationId(), id).replaceWith(Response.noContent().build());
     }

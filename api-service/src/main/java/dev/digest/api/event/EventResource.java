@@ -1,11 +1,12 @@
 package dev.digest.api.event;
 
-import dev.digest.api.auth.Access;
 import dev.digest.api.auth.CurrentCaller;
-import dev.digest.api.auth.Scope;
+import dev.digest.api.auth.Roles;
+import dev.digest.api.openapi.ApiDocumentation;
 import dev.digest.api.web.Page;
 import dev.digest.api.web.Pagination;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -16,11 +17,18 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Event ingestion (ingest scope) and search (read scope). */
 @Path("/api/v1/events")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = ApiDocumentation.EVENTS)
 public class EventResource {
 
     private final EventService events;
@@ -38,7 +46,14 @@ public class EventResource {
      * was stored, 200 when every event was a replay of an idempotency key already seen.
      */
     @POST
-    @Access(Scope.INGEST)
+    @RolesAllowed(Roles.INGEST)
+    @Operation(summary = "Ingest one event or a batch")
+    @APIResponse(responseCode = "201", description = "Stored: {id, replayed} for one event, {ids, created, replayed} "
+            + "for a batch, ids in request order",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "200", description = "Every event replayed an idempotency key already seen; nothing new "
+            + "stored. The body is as for 201",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     public Uni<Response> ingest(@NotNull IngestRequest request) {
         return events.ingest(caller.applicationId(), request).map(result -> {
             Object body = request.isBatch()
@@ -50,7 +65,8 @@ public class EventResource {
     }
 
     @GET
-    @Access(Scope.READ)
+    @RolesAllowed(Roles.READ)
+    @Operation(summary = "List and search events")
     public Uni<Page<EventResponse>> list(@QueryParam("type") String type, @QueryParam("from") String from,
             @QueryParam("to") String to, @QueryParam("q") String query, @QueryParam("cursor") String cursor,
             @QueryParam("limit") Integer limit) {

@@ -1,13 +1,14 @@
 package dev.digest.api.eventtype;
 
-import dev.digest.api.auth.Access;
 import dev.digest.api.auth.CurrentCaller;
-import dev.digest.api.auth.Scope;
+import dev.digest.api.auth.Roles;
+import dev.digest.api.openapi.ApiDocumentation;
 import dev.digest.api.web.ExpectedVersion;
 import dev.digest.api.web.Page;
 import dev.digest.api.web.Pagination;
 import dev.digest.api.web.Responses;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -24,12 +25,18 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The caller's event types. */
 @Path("/api/v1/event-types")
-@Access(Scope.READ)
+@RolesAllowed(Roles.READ)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = ApiDocumentation.EVENT_TYPES)
 public class EventTypeResource {
 
     private final EventTypeService service;
@@ -43,13 +50,18 @@ public class EventTypeResource {
     }
 
     @POST
-    @Access(Scope.WRITE)
+    @RolesAllowed(Roles.WRITE)
+    @Operation(summary = "Create an event type")
+    @APIResponse(responseCode = "201", description = "The event type, with its Location and ETag",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventTypeResponse.class)))
+    @APIResponse(responseCode = "409", description = "The key is taken")
     public Uni<Response> create(@Valid @NotNull EventTypeRequest request) {
         return service.create(caller.applicationId(), request).map(t ->
                 Responses.created("/api/v1/event-types/" + t.id, EventTypeResponse.from(t), t.version));
     }
 
     @GET
+    @Operation(summary = "List event types")
     public Uni<Page<EventTypeResponse>> list(@QueryParam("keyPrefix") String keyPrefix,
             @QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
         return service.list(caller.applicationId(), keyPrefix, pagination.of(cursor, limit));
@@ -57,13 +69,22 @@ public class EventTypeResource {
 
     @GET
     @Path("/{id}")
+    @Operation(summary = "Get an event type")
+    @APIResponse(responseCode = "200", description = "The event type, with its ETag",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventTypeResponse.class)))
     public Uni<Response> get(@PathParam("id") UUID id) {
         return service.get(caller.applicationId(), id).map(t -> Responses.ok(EventTypeResponse.from(t), t.version));
     }
 
     @PUT
     @Path("/{id}")
-    @Access(Scope.WRITE)
+    @RolesAllowed(Roles.WRITE)
+    @Operation(summary = "Update an event type")
+    @APIResponse(responseCode = "200", description = "The event type, with its new ETag",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventTypeResponse.class)))
+    @APIResponse(responseCode = "409", description = "The body's version is not the current one")
+    @APIResponse(responseCode = "412", description = "If-Match names an older version")
+    @APIResponse(responseCode = "428", description = "Neither If-Match nor a version was sent")
     public Uni<Response> update(@PathParam("id") UUID id, @Valid @NotNull EventTypeRequest request,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         ExpectedVersion expected = ExpectedVersion.of(ifMatch, request.version());
@@ -73,7 +94,10 @@ public class EventTypeResource {
 
     @DELETE
     @Path("/{id}")
-    @Access(Scope.WRITE)
+    @RolesAllowed(Roles.WRITE)
+    @Operation(summary = "Delete an event type")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "409", description = "Stored events or digests still use it")
     public Uni<Response> delete(@PathParam("id") UUID id) {
         return service.delete(caller.applicationId(), id).replaceWith(Response.noContent().build());
     }

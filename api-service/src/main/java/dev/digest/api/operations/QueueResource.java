@@ -1,9 +1,8 @@
 package dev.digest.api.operations;
 
-import dev.digest.api.auth.Access;
-import dev.digest.api.auth.Caller;
 import dev.digest.api.auth.CurrentCaller;
-import dev.digest.api.auth.Scope;
+import dev.digest.api.auth.Roles;
+import dev.digest.api.openapi.ApiDocumentation;
 import dev.digest.api.run.RunLauncher;
 import dev.digest.api.run.RunResponse;
 import dev.digest.api.web.Page;
@@ -11,6 +10,7 @@ import dev.digest.api.web.Pagination;
 import dev.digest.api.web.ProblemException;
 import dev.digest.api.web.ProblemType;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -23,6 +23,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,6 +36,7 @@ import org.jboss.logging.Logger;
  */
 @Path("/api/v1/queue")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = ApiDocumentation.QUEUE)
 public class QueueResource {
 
     private static final Logger LOG = Logger.getLogger(QueueResource.class);
@@ -61,16 +66,17 @@ public class QueueResource {
      * rather than failing the figures PostgreSQL holds.
      */
     @GET
-    @Access(value = Scope.READ, orAdmin = true)
+    @RolesAllowed({Roles.READ, Roles.ADMIN})
+    @Operation(summary = "Show the queue: runs by status, pauses, the stream and its consumers")
     public Uni<QueueSummary> summary() {
-        Caller who = caller.get();
-        UUID application = who.applicationId();
-        Uni<StreamState.Snapshot> stream = !who.admin() ? Uni.createFrom().nullItem()
+        boolean admin = caller.admin();
+        UUID application = caller.applicationId();
+        Uni<StreamState.Snapshot> stream = !admin ? Uni.createFrom().nullItem()
                 : streams.read().onFailure().recoverWithItem(failure -> {
                     LOG.debugf("Queue summary without the stream: %s", failure.toString());
                     return null;
                 });
-        Uni<QueueSummary.Paused> paused = who.admin()
+        Uni<QueueSummary.Paused> paused = admin
                 ? Uni.combine().all().unis(pauses.global(), pauses.pausedApplications())
                         .with((global, applications) -> new QueueSummary.Paused(global != null, null, applications))
                 : Uni.combine().all().unis(pauses.global(), pauses.applicationPaused(application))
@@ -85,44 +91,48 @@ public class QueueResource {
     @POST
     @Path("/pause")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Access(value = Scope.WRITE, orAdmin = true)
-    public Uni<DispatchPauses.PauseState> pause(PauseRequest request) {
+    @RolesAllowed({Roles.WRITE, Roles.ADMIN})
+    @Operation(summary = "Pause scheduled dispatch")
+    public Uni<DispatchPauses.PauseState> pause(@RequestBody(required = false) PauseRequest request) {
         return set(request, true);
     }
 
     @POST
     @Path("/resume")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Access(value = Scope.WRITE, orAdmin = true)
-    public Uni<DispatchPauses.PauseState> resume(PauseRequest request) {
+    @RolesAllowed({Roles.WRITE, Roles.ADMIN})
+    @Operation(summary = "Resume scheduled dispatch")
+    public Uni<DispatchPauses.PauseState> resume(@RequestBody(required = false) PauseRequest request) {
         return set(request, false);
     }
 
     /** {@code POST /queue/pause} with no body (any or no Content-Type): as {@code {}}. */
     @POST
     @Path("/pause")
-    @Access(value = Scope.WRITE, orAdmin = true)
+    @RolesAllowed({Roles.WRITE, Roles.ADMIN})
+    @Operation(hidden = true)
     public Uni<DispatchPauses.PauseState> pauseWithoutBody() {
         return set(null, true);
     }
 
     @POST
     @Path("/resume")
-    @Access(value = Scope.WRITE, orAdmin = true)
+    @RolesAllowed({Roles.WRITE, Roles.ADMIN})
+    @Operation(hidden = true)
     public Uni<DispatchPauses.PauseState> resumeWithoutBody() {
         return set(null, false);
     }
 
     private Uni<DispatchPauses.PauseState> set(PauseRequest request, boolean paused) {
-        Caller who = caller.get();
+        boolean admin = caller.admin();
         UUID named = request == null ? null : request.applicationId();
-        if (who.admin() && named == null) {
+        if (admin && named == null) {
             return pauses.setGlobal(paused);
         }
-        if (!who.admin() && named != null && !named.equals(who.applicationId())) {
+        if (!admin && named != null && !named.equals(caller.applicationId())) {
             throw ProblemException.notFound("Application");
         }
-        UUID application = who.admin() ? named : who.applicationId();
+        UUID application = admin ? named : caller.applicationId();
         return pauses.setApplication(application, paused)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("Application"));
     }
@@ -130,7 +140,8 @@ public class QueueResource {
     /** Newest first; the cursor is the last entry's id. */
     @GET
     @Path("/dead-letters")
-    @Access(admin = true)
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "List dead letters")
     public Uni<Page<DeadLetter>> deadLetters(@QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
         int size = pagination.of(null, limit).limit();
         if (cursor != null && cursor.isEmpty()) {
@@ -150,7 +161,9 @@ public class QueueResource {
      */
     @POST
     @Path("/dead-letters/{id}/retry")
-    @Access(admin = true)
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Retry a dead letter's run and remove the entry")
+    @APIResponse(responseCode = "409", description = "The entry points to no run that still exists")
     public Uni<RetriedDeadLetter> retry(@PathParam("id") String id) {
         return deadLetters.get(id).chain(entry -> {
             if (entry.runId() == null || entry.runStatus() == null) {
@@ -166,7 +179,9 @@ public class QueueResource {
 
     @DELETE
     @Path("/dead-letters/{id}")
-    @Access(admin = true)
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Discard a dead letter")
+    @APIResponse(responseCode = "204", description = "Discarded")
     public Uni<Response> discard(@PathParam("id") String id) {
         return deadLetters.remove(id).map(removed -> {
             if (!removed) {

@@ -1,14 +1,14 @@
 package dev.digest.api.operations;
 
-import dev.digest.api.auth.Access;
-import dev.digest.api.auth.Caller;
 import dev.digest.api.auth.CurrentCaller;
-import dev.digest.api.auth.Scope;
+import dev.digest.api.auth.Roles;
+import dev.digest.api.openapi.ApiDocumentation;
 import dev.digest.api.web.ProblemException;
 import dev.digest.common.run.RunChange;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import io.smallrye.mutiny.subscription.Cancellable;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -21,6 +21,10 @@ import jakarta.ws.rs.sse.Sse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Run state changes as Server-Sent Events, one {@code run} event per change, for the caller's
@@ -30,6 +34,7 @@ import java.util.UUID;
  * {@code resync} event instead and reloads what it shows.
  */
 @Path("/api/v1/runs/live")
+@Tag(name = ApiDocumentation.RUNS)
 public class RunLiveResource {
 
     static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
@@ -46,11 +51,14 @@ public class RunLiveResource {
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    @Access(value = Scope.READ, orAdmin = true)
+    @RolesAllowed({Roles.READ, Roles.ADMIN})
+    @Operation(summary = "Stream run state changes (server-sent events)")
+    @APIResponse(responseCode = "200", description = "'run' events ({runId, digestId, status}, id = epoch millis), "
+            + "'ready', 'resync' and 'ping'; reconnect with Last-Event-ID to catch up",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS))
     public Multi<OutboundSseEvent> live(@HeaderParam("Last-Event-ID") String lastEventId,
             @QueryParam("since") String since, @Context Sse sse) {
-        Caller who = caller.get();
-        UUID application = who.admin() ? null : who.applicationId();
+        UUID application = caller.admin() ? null : caller.applicationId();
         Instant from = sinceOf(lastEventId != null && !lastEventId.isBlank() ? lastEventId : since);
 
         // Listening starts before the catch-up is read, and what arrives meanwhile waits in this

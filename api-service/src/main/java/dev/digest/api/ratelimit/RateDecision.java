@@ -25,6 +25,11 @@ public record RateDecision(Outcome outcome, int limit, Duration period, long rem
         return new RateDecision(Outcome.UNAVAILABLE, limit, Duration.ZERO, 0, Duration.ofSeconds(1), Duration.ZERO);
     }
 
+    /** Over the limit, or (fail-closed) not checked: the request is not served. */
+    public boolean refused() {
+        return outcome == Outcome.LIMITED || outcome == Outcome.UNAVAILABLE;
+    }
+
     /** Whole seconds, rounded up: a client waiting this long will be let in. */
     public static long seconds(Duration duration) {
         long millis = duration.toMillis();

@@ -28,7 +28,11 @@ public class RateLimitHeaders {
 
     @ServerExceptionMapper
     public Response limited(RateLimitedException e) {
-        RateDecision decision = e.decision();
+        return refused(e.decision());
+    }
+
+    /** 429 with {@code Retry-After} and the limit's headers; 503 when the limit could not be checked. */
+    static Response refused(RateDecision decision) {
         if (decision.outcome() == RateDecision.Outcome.UNAVAILABLE) {
             return Response.fromResponse(ProblemMappers.respond(ProblemType.UNAVAILABLE,
                     "The rate limit cannot be checked right now; try again shortly", List.of()))

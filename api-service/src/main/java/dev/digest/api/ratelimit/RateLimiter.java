@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
@@ -91,6 +92,11 @@ public class RateLimiter {
                     warnAtMostEvery(failure);
                     return config.failOpen() ? RateDecision.unlimited(capacity) : RateDecision.unavailable(capacity);
                 });
+    }
+
+    /** The bucket of a request without a (valid) key: its client address. */
+    static String clientOf(HttpServerRequest http) {
+        return http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
     }
 
     /** One warning per {@link #WARN_EVERY_NANOS} while Redis is away, not one per request; the counter has them all. */

@@ -1,8 +1,8 @@
 package dev.digest.api.run;
 
-import dev.digest.api.auth.Access;
 import dev.digest.api.auth.CurrentCaller;
-import dev.digest.api.auth.Scope;
+import dev.digest.api.auth.Roles;
+import dev.digest.api.openapi.ApiDocumentation;
 import dev.digest.api.web.Page;
 import dev.digest.api.web.Pagination;
 import dev.digest.api.web.ProblemException;
@@ -12,6 +12,10 @@ import dev.digest.common.WireValue;
 import dev.digest.common.run.RunStatus;
 import dev.digest.common.run.RunTrigger;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -20,16 +24,17 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import dev.digest.api.auth.Caller;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
-import jakarta.ws.rs.Consumes;
 import java.net.URI;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The run history with its email logs and attempts, retries and cancellations. Runs are
@@ -37,8 +42,9 @@ import java.util.UUID;
  * runs; an application key only on its own.
  */
 @Path("/api/v1/runs")
-@Access(value = Scope.READ, orAdmin = true)
+@RolesAllowed({Roles.READ, Roles.ADMIN})
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = ApiDocumentation.RUNS)
 public class RunResource {
 
     private final RunLauncher launcher;
@@ -55,7 +61,11 @@ public class RunResource {
 
     @POST
     @Path("/{id}/retry")
-    @Access(value = Scope.WRITE, orAdmin = true)
+    @RolesAllowed({Roles.WRITE, Roles.ADMIN})
+    @Operation(summary = "Retry a failed or dead run")
+    @APIResponse(responseCode = "202", description = "The run, queued again; Location is where to follow it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunResponse.class)))
+    @APIResponse(responseCode = "409", description = "The run is not failed or dead")
     public Uni<Response> retry(@PathParam("id") UUID runId) {
         return launcher.retry(caller.applicationId(), runId).map(RunResource::accepted);
     }
@@ -64,7 +74,8 @@ public class RunResource {
     @POST
     @Path("/retry")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Access(value = Scope.WRITE, orAdmin = true)
+    @RolesAllowed({Roles.WRITE, Roles.ADMIN})
+    @Operation(summary = "Retry every failed or dead run that matches a filter")
     public Uni<RetriedRuns> retryMatching(@Valid @NotNull RetryRunsRequest request) {
         return launcher.retryMatching(scope(request.applicationId()), request);
     }
@@ -72,12 +83,15 @@ public class RunResource {
     /** Gives up on a queued run: it is never sent, and its window is left for the digest's next run. */
     @POST
     @Path("/{id}/cancel")
-    @Access(value = Scope.WRITE, orAdmin = true)
+    @RolesAllowed({Roles.WRITE, Roles.ADMIN})
+    @Operation(summary = "Cancel a queued run")
+    @APIResponse(responseCode = "409", description = "The run is no longer queued")
     public Uni<RunResponse> cancel(@PathParam("id") UUID runId) {
         return runs.cancel(caller.applicationId(), runId).map(RunResponse::from);
     }
 
     @GET
+    @Operation(summary = "List runs")
     public Uni<Page<RunResponse>> list(@QueryParam("digestId") UUID digestId, @QueryParam("status") String status,
             @QueryParam("trigger") String trigger, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("applicationId") UUID applicationId, @QueryParam("cursor") String cursor,
@@ -90,6 +104,7 @@ public class RunResource {
 
     @GET
     @Path("/{id}")
+    @Operation(summary = "Get a run with its email logs")
     public Uni<RunResponse> get(@PathParam("id") UUID runId) {
         return runs.get(caller.applicationId(), runId);
     }
@@ -104,14 +119,13 @@ public class RunResource {
      * its rows are invisible), or for the admin the one named, or every one (null).
      */
     private UUID scope(UUID requested) {
-        Caller who = caller.get();
-        if (who.admin()) {
+        if (caller.admin()) {
             return requested;
         }
-        if (requested != null && !requested.equals(who.applicationId())) {
+        if (requested != null && !requested.equals(caller.applicationId())) {
             throw ProblemException.notFound("Application");
         }
-        return who.applicationId();
+        return caller.applicationId();
     }
 
     private static Instant instant(String field, String value) {

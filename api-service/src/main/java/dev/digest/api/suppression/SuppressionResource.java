@@ -1,13 +1,14 @@
 package dev.digest.api.suppression;
 
-import dev.digest.api.auth.Access;
 import dev.digest.api.auth.CurrentCaller;
-import dev.digest.api.auth.Scope;
+import dev.digest.api.auth.Roles;
+import dev.digest.api.openapi.ApiDocumentation;
 import dev.digest.api.web.KeyCursor;
 import dev.digest.api.web.Page;
 import dev.digest.api.web.ProblemException;
 import dev.digest.api.web.ProblemType;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -20,14 +21,20 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The application's suppression list: addresses no digest of the application sends to.
  * {@code PUT /suppressions/{address}} adds one (idempotent), {@code DELETE} takes it off.
  */
 @Path("/api/v1/suppressions")
-@Access(Scope.READ)
+@RolesAllowed(Roles.READ)
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = ApiDocumentation.RECIPIENTS)
 public class SuppressionResource {
 
     private static final int MAX_LIMIT = 500;
@@ -41,6 +48,7 @@ public class SuppressionResource {
     }
 
     @GET
+    @Operation(summary = "List suppressed addresses")
     public Uni<Page<Suppression>> list(@QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
         int size = limit == null ? 50 : limit;
         if (size < 1 || size > MAX_LIMIT) {
@@ -55,8 +63,13 @@ public class SuppressionResource {
 
     @PUT
     @Path("/{address}")
-    @Access(Scope.WRITE)
+    @RolesAllowed(Roles.WRITE)
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Suppress an address")
+    @APIResponse(responseCode = "201", description = "Suppressed now",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Suppression.class)))
+    @APIResponse(responseCode = "200", description = "Already suppressed",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Suppression.class)))
     public Uni<Response> suppress(@PathParam("address") String address, @Valid SuppressionRequest request) {
         return store.suppress(caller.applicationId(), address, request == null ? null : request.reason())
                 .map(added -> Response.status(added.isNew() ? 201 : 200).entity(added.suppression()).build());
@@ -64,7 +77,9 @@ public class SuppressionResource {
 
     @DELETE
     @Path("/{address}")
-    @Access(Scope.WRITE)
+    @RolesAllowed(Roles.WRITE)
+    @Operation(summary = "Stop suppressing an address")
+    @APIResponse(responseCode = "204", description = "No longer suppressed")
     public Uni<Response> remove(@PathParam("address") String address) {
         return store.remove(caller.applicationId(), address).map(removed -> {
             if (!removed) {

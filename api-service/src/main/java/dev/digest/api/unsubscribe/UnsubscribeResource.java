@@ -1,6 +1,6 @@
 package dev.digest.api.unsubscribe;
 
-import dev.digest.api.auth.Access;
+import dev.digest.api.openapi.ApiDocumentation;
 import dev.digest.api.web.ProblemException;
 import dev.digest.api.web.ProblemType;
 import dev.digest.common.content.UnsubscribeLinks;
@@ -8,6 +8,7 @@ import dev.digest.common.content.UnsubscribeTokens.Subscription;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -18,6 +19,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
 import java.util.function.Function;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * One-click unsubscribe (RFC 8058). The link in each email is the credential, so no API key
@@ -26,7 +31,8 @@ import java.util.function.Function;
  * only shows that page, because mail scanners fetch links and must not unsubscribe anyone.
  */
 @Path("/unsubscribe/{token}")
-@Access(open = true)
+@PermitAll
+@Tag(name = ApiDocumentation.UNSUBSCRIBE)
 public class UnsubscribeResource {
 
     private final UnsubscribeLinks links;
@@ -44,6 +50,9 @@ public class UnsubscribeResource {
     }
 
     @GET
+    @Operation(summary = "Show the unsubscribe confirmation page")
+    @APIResponse(responseCode = "200", description = "The confirmation page", content = @Content(mediaType = MediaType.TEXT_HTML))
+    @APIResponse(responseCode = "400", description = "The link is damaged or outdated")
     public Uni<Response> confirm(@PathParam("token") String token, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
         return forBrowser(accept, verified(token, subscription -> store.state(subscription.digestId(), subscription.recipient())
                 .map(state -> {
@@ -57,6 +66,9 @@ public class UnsubscribeResource {
     }
 
     @POST
+    @Operation(summary = "Unsubscribe (one click, RFC 8058)")
+    @APIResponse(responseCode = "200", description = "Unsubscribed", content = @Content(mediaType = MediaType.TEXT_HTML))
+    @APIResponse(responseCode = "400", description = "The link is damaged or outdated")
     public Uni<Response> unsubscribe(@PathParam("token") String token, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
         return forBrowser(accept, verified(token, subscription -> store.unsubscribe(subscription.digestId(), subscription.recipient())
                 .map(name -> {

@@ -77,6 +77,13 @@ class PackagedApiIT {
     }
 
     @Test
+    void theOpenApiDocumentAndSwaggerUiAreServedWhenTurnedOnAtRunTime() {
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("components.securitySchemes.apiKey.scheme", equalTo("bearer"));
+        given().get("/q/swagger-ui/").then().statusCode(200);
+    }
+
+    @Test
     void mistakesAreAnsweredAsProblems() {
         String key = tenantKey();
         as(key).body(Map.of("name", "Bad", "cron", "not a cron", "timeZone", "Mars/Base", "recipients", List.of(),
@@ -90,6 +97,8 @@ class PackagedApiIT {
         as(key).get("/api/v1/runs/{id}", UUID.randomUUID()).then().statusCode(404)
                 .contentType("application/problem+json").body("status", equalTo(404));
         given().get("/api/v1/digests").then().statusCode(401).contentType("application/problem+json");
+        as(PackagedApiResources.ADMIN_KEY).get("/api/v1/event-types").then().statusCode(403)
+                .contentType("application/problem+json").body("type", equalTo("urn:digest:problem:forbidden"));
         as(key).body("{\"name\": ").post("/api/v1/event-types").then().statusCode(400)
                 .contentType("application/problem+json");
     }

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * What the packaged api (jar or native executable, in its production profile) needs to run
- * under test: the test database, a Redis database and stream of its own, an admin key, and no
- * dispatcher timer.
+ * under test: the test database, a Redis database and stream of its own, an admin key, no
+ * dispatcher timer, and Swagger UI turned on as an operator would (it is off in production).
  */
 public class PackagedApiResources implements QuarkusTestResourceLifecycleManager {
 
@@ -22,6 +22,7 @@ public class PackagedApiResources implements QuarkusTestResourceLifecycleManager
         config.put("digest.admin-key", ADMIN_KEY);
         config.put("digest.schedule.enabled", "false");
         config.put("quarkus.log.console.json.enabled", "false");
+        config.put("quarkus.swagger-ui.enabled", "true");
         return config;
     }
 
