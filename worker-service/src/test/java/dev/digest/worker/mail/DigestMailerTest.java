@@ -37,6 +37,13 @@ class DigestMailerTest {
         public Map<String, String> getConfigOverrides() {
             Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
             overrides.put("quarkus.mailer.keep-alive", "false");
+            // A stream of its own: the worker this test starts must not pick up jobs other test
+            // classes left in the shared test stream and send them to the scripted servers, where
+            // they would hold the mail client's connections while the test's own send waits.
+            String own = "digest:test:mailer:" + UUID.randomUUID();
+            overrides.put("digest.worker.stream", own + ":jobs");
+            overrides.put("digest.worker.group", own + ":workers");
+            overrides.put("digest.worker.dead-letter-stream", own + ":dead");
             return overrides;
         }
     }
