@@ -2,6 +2,7 @@ package dev.digest.api.apikey;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.digest.api.auth.Scope;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.UUID;
  * A key as the API shows it. {@code key} is present only in the answer to its creation:
  * only its hash is kept, so it cannot be shown again.
  */
+@RegisterForReflection(registerFullHierarchy = true)
 public record ApiKeyResponse(
         UUID id,
         UUID applicationId,

@@ -1,8 +1,8 @@
 package dev.digest.api.application;
 
+import dev.digest.api.domain.NotFoundException;
 import dev.digest.api.web.LikePattern;
 import dev.digest.api.web.PageRequest;
-import dev.digest.api.web.ProblemException;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Parameters;
@@ -17,7 +17,7 @@ import java.util.UUID;
 public class ApplicationRepository implements PanacheRepositoryBase<Application, UUID> {
 
     public Uni<Application> findExisting(UUID id) {
-        return findById(id).onItem().ifNull().failWith(() -> ProblemException.notFound("Application"));
+        return findById(id).onItem().ifNull().failWith(() -> NotFoundException.of("Application"));
     }
 
     /** One page in creation order, optionally only slugs starting with {@code slugPrefix}. */

@@ -1,6 +1,5 @@
 package dev.digest.api.auth;
 
-import dev.digest.api.ratelimit.FailedAuthentications;
 import dev.digest.api.web.ProblemMappers;
 import dev.digest.api.web.ProblemType;
 import io.quarkus.security.AuthenticationFailedException;
@@ -24,10 +23,10 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  */
 public class SecurityProblems {
 
-    private final FailedAuthentications failures;
+    private final AuthenticationFailures failures;
     private final CurrentCaller caller;
 
-    public SecurityProblems(FailedAuthentications failures, CurrentCaller caller) {
+    public SecurityProblems(AuthenticationFailures failures, CurrentCaller caller) {
         this.failures = failures;
         this.caller = caller;
     }

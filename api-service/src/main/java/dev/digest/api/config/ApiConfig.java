@@ -1,6 +1,5 @@
 package dev.digest.api.config;
 
-import dev.digest.common.job.JobStreams;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
@@ -8,7 +7,11 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
 import java.time.Duration;
 
-/** Configuration of the API service ({@code digest.*}, or {@code DIGEST_*} in the environment). */
+/**
+ * Configuration of the API service ({@code digest.*}, or {@code DIGEST_*} in the environment).
+ * What it shares with the workers has mappings of its own in common: the job queue
+ * ({@code digest.queue.*}), run events ({@code digest.events.*}) and content ({@code digest.content.*}).
+ */
 @ConfigMapping(prefix = "digest")
 public interface ApiConfig {
 
@@ -24,9 +27,6 @@ public interface ApiConfig {
 
     /** Bounds on what one digest may hold. */
     Limits limits();
-
-    /** The job stream runs are published to. */
-    Queue queue();
 
     /** The cron dispatcher. */
     Schedule schedule();
@@ -129,31 +129,6 @@ public interface ApiConfig {
         @Min(1)
         @Max(1000)
         int maxPreview();
-    }
-
-    interface Queue {
-        /** Redis stream the workers consume. */
-        @WithDefault(JobStreams.STREAM)
-        String stream();
-
-        /** The workers' consumer group on that stream (the console shows its pending, lag and consumers). */
-        @WithDefault(JobStreams.GROUP)
-        String group();
-
-        /** Where workers put the jobs of runs that died; the console lists, retries and discards them. */
-        @WithDefault(JobStreams.DEAD_LETTER_STREAM)
-        String deadLetterStream();
-
-        /**
-         * How long a new run waits for its request to publish it before the worker's
-         * re-publisher takes over (as it does when Redis was unreachable).
-         */
-        @WithDefault("PT15S")
-        Duration publishGrace();
-
-        /** How long a request waits for Redis before leaving the run to the re-publisher. */
-        @WithDefault("PT2S")
-        Duration publishTimeout();
     }
 
     interface Pagination {

@@ -1,5 +1,6 @@
 package dev.digest.api.digest;
 
+import dev.digest.api.tenant.PolicyConverters;
 import dev.digest.api.tenant.TenantEntity;
 import dev.digest.common.digest.EmptyWindowPolicy;
 import dev.digest.common.digest.MissedRunPolicy;

@@ -1,5 +1,6 @@
 package dev.digest.api.digest;
 
+import dev.digest.api.eventtype.EventTypeUsage;
 import dev.digest.api.tenant.TenantRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -9,13 +10,13 @@ import java.util.UUID;
 /** An application's digests. */
 @ApplicationScoped
 @WithSession
-public class DigestRepository extends TenantRepository<Digest> {
+public class DigestRepository extends TenantRepository<Digest> implements EventTypeUsage {
 
     public DigestRepository() {
         super("Digest");
     }
 
-    /** How many of the application's digests filter on the event type {@code key}. */
+    @Override
     public Uni<Long> countFilteringOn(UUID applicationId, String key) {
         // Native: HQL's array functions bind varchar[] against the text[] column.
         return getSession().chain(session -> session

@@ -2,19 +2,11 @@ package dev.digest.api.digest;
 
 import dev.digest.api.auth.CurrentCaller;
 import dev.digest.api.auth.Roles;
-import dev.digest.api.config.ApiConfig;
 import dev.digest.api.openapi.ApiDocumentation;
-import dev.digest.api.preview.DigestPreview;
-import dev.digest.api.preview.PreviewService;
-import dev.digest.api.run.RunLauncher;
-import dev.digest.api.run.RunResource;
-import dev.digest.api.run.RunResponse;
-import dev.digest.api.run.TestRunRequest;
-import dev.digest.api.schedule.ScheduleResponse;
+import dev.digest.api.tenant.DigestOwner;
 import dev.digest.api.web.ExpectedVersion;
 import dev.digest.api.web.Page;
 import dev.digest.api.web.Pagination;
-import dev.digest.api.web.ProblemException;
 import dev.digest.api.web.Responses;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -33,7 +25,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Clock;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -41,7 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The caller's digests, and requests to run one now or as a test. */
+/** The caller's digests. Their runs, previews and schedules have resources of their own. */
 @Path("/api/v1/digests")
 @RolesAllowed(Roles.READ)
 @Produces(MediaType.APPLICATION_JSON)
@@ -50,24 +41,15 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class DigestResource {
 
     private final DigestService service;
-    private final RunLauncher launcher;
     private final CurrentCaller caller;
     private final Pagination pagination;
-    private final Clock clock;
-    private final int maxPreview;
-    private final PreviewService previews;
     private final DigestOwner owner;
 
-    public DigestResource(DigestService service, RunLauncher launcher, CurrentCaller caller, Pagination pagination,
-            Clock clock, ApiConfig config, PreviewService previews, DigestOwner owner) {
-        this.previews = previews;
-        this.owner = owner;
+    public DigestResource(DigestService service, CurrentCaller caller, Pagination pagination, DigestOwner owner) {
         this.service = service;
-        this.launcher = launcher;
         this.caller = caller;
         this.pagination = pagination;
-        this.clock = clock;
-        this.maxPreview = config.schedule().maxPreview();
+        this.owner = owner;
     }
 
     @POST
@@ -114,62 +96,6 @@ public class DigestResource {
         ExpectedVersion expected = ExpectedVersion.of(ifMatch, request.version());
         return service.update(caller.applicationId(), id, request, expected)
                 .map(d -> Responses.ok(DigestResponse.from(d), d.version));
-    }
-
-    /** The next {@code count} instants the digest fires at (default 10), in UTC and in its own zone. */
-    @GET
-    @Path("/{id}/schedule")
-    @RolesAllowed({Roles.READ, Roles.ADMIN})
-    @Operation(summary = "Show when a digest fires next")
-    public Uni<ScheduleResponse> schedule(@PathParam("id") UUID id, @QueryParam("count") String count) {
-        // Parsed here: a query parameter JAX-RS cannot convert would otherwise be a 404.
-        int n;
-        try {
-            n = count == null ? 10 : Integer.parseInt(count.trim());
-        } catch (NumberFormatException e) {
-            n = -1;
-        }
-        if (n < 1 || n > maxPreview) {
-            throw ProblemException.invalid("count", "must be a whole number between 1 and " + maxPreview);
-        }
-        int instants = n;
-        return owner.of(id).chain(application -> service.get(application, id)).map(d -> ScheduleResponse.of(d.cron, d.timeZone, d.enabled,
-                d.nextRunAt, d.scheduleError, clock.instant(), instants));
-    }
-
-    /**
-     * The email a run started now would send (to {@code recipient}, default the first), with its
-     * window and event count. Sends nothing and stores nothing.
-     */
-    @GET
-    @Path("/{id}/preview")
-    @RolesAllowed({Roles.READ, Roles.ADMIN})
-    @Operation(summary = "Render the email a run now would send")
-    public Uni<DigestPreview> preview(@PathParam("id") UUID id, @QueryParam("recipient") String recipient) {
-        return owner.of(id).chain(application -> previews.digest(application, id, recipient));
-    }
-
-    /** Run now: a queued manual run, answered 202 with its Location. */
-    @POST
-    @Path("/{id}/runs")
-    @RolesAllowed({Roles.WRITE, Roles.ADMIN})
-    @Operation(summary = "Run a digest now")
-    @APIResponse(responseCode = "202", description = "The queued run; Location is where to follow it",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunResponse.class)))
-    public Uni<Response> runNow(@PathParam("id") UUID id) {
-        return owner.of(id).chain(application -> launcher.runNow(application, id)).map(RunResource::accepted);
-    }
-
-    /** Sends the digest to one address, without moving its window; from sample events if given. */
-    @POST
-    @Path("/{id}/test")
-    @RolesAllowed({Roles.WRITE, Roles.ADMIN})
-    @Operation(summary = "Send a digest to one address as a test")
-    @APIResponse(responseCode = "202", description = "The queued test run; Location is where to follow it",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunResponse.class)))
-    public Uni<Response> test(@PathParam("id") UUID id, @Valid @NotNull TestRunRequest request) {
-        return owner.of(id).chain(application -> launcher.test(application, id, request.to().trim(), request.events()))
-                .map(RunResource::accepted);
     }
 
     @DELETE

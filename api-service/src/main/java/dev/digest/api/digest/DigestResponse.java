@@ -3,6 +3,7 @@ package dev.digest.api.digest;
 import dev.digest.api.schedule.ScheduleState;
 import dev.digest.common.digest.EmptyWindowPolicy;
 import dev.digest.common.digest.MissedRunPolicy;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -11,6 +12,7 @@ import java.util.UUID;
  * A digest as the API shows it, with when it next runs; {@code scheduleState} {@code stopped}
  * with a {@code scheduleError} says an enabled digest will not fire again, and why.
  */
+@RegisterForReflection(registerFullHierarchy = true)
 public record DigestResponse(
         UUID id,
         UUID applicationId,

@@ -1,8 +1,10 @@
 package dev.digest.api.digest;
 
 import dev.digest.api.config.ApiConfig;
+import dev.digest.api.digesttemplate.DigestReferences;
 import dev.digest.api.digesttemplate.DigestTemplate;
 import dev.digest.api.digesttemplate.DigestTemplateRepository;
+import dev.digest.api.domain.NotFoundException;
 import dev.digest.api.schedule.CronSchedule;
 import dev.digest.api.schedule.InvalidCronException;
 import dev.digest.api.web.ExpectedVersion;
@@ -95,7 +97,7 @@ public class DigestService {
         if (templateId == null) {
             return Uni.createFrom().nullItem();
         }
-        return presets.findOwned(applicationId, templateId).onFailure(ProblemException.class)
+        return presets.findOwned(applicationId, templateId).onFailure(NotFoundException.class)
                 .transform(missing -> ProblemException.invalid("templateId", "no such digest template"));
     }
 

@@ -1,6 +1,6 @@
 package dev.digest.api.digesttemplate;
 
-import dev.digest.api.digest.PolicyConverters;
+import dev.digest.api.tenant.PolicyConverters;
 import dev.digest.api.tenant.TenantEntity;
 import dev.digest.common.digest.EmptyWindowPolicy;
 import jakarta.persistence.Column;

@@ -1,11 +1,13 @@
 package dev.digest.api.digesttemplate;
 
 import dev.digest.common.digest.EmptyWindowPolicy;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 /** A digest template as the API shows it. */
+@RegisterForReflection(registerFullHierarchy = true)
 public record DigestTemplateResponse(UUID id, String name, String description, List<String> eventTypes, String cron,
         String timeZone, UUID emailTemplateId, EmptyWindowPolicy emptyWindow, long version, Instant createdAt,
         Instant updatedAt) {

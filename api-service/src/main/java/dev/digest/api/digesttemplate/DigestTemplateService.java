@@ -1,6 +1,5 @@
 package dev.digest.api.digesttemplate;
 
-import dev.digest.api.digest.DigestReferences;
 import dev.digest.api.web.ExpectedVersion;
 import dev.digest.api.web.Page;
 import dev.digest.api.web.PageRequest;

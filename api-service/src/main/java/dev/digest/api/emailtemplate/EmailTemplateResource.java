@@ -3,9 +3,6 @@ package dev.digest.api.emailtemplate;
 import dev.digest.api.auth.CurrentCaller;
 import dev.digest.api.auth.Roles;
 import dev.digest.api.openapi.ApiDocumentation;
-import dev.digest.api.preview.PreviewService;
-import dev.digest.api.preview.TemplatePreview;
-import dev.digest.api.preview.TemplatePreviewRequest;
 import dev.digest.api.web.ExpectedVersion;
 import dev.digest.api.web.Page;
 import dev.digest.api.web.Pagination;
@@ -45,11 +42,8 @@ public class EmailTemplateResource {
     private final EmailTemplateService service;
     private final CurrentCaller caller;
     private final Pagination pagination;
-    private final PreviewService previews;
 
-    public EmailTemplateResource(EmailTemplateService service, CurrentCaller caller, Pagination pagination,
-            PreviewService previews) {
-        this.previews = previews;
+    public EmailTemplateResource(EmailTemplateService service, CurrentCaller caller, Pagination pagination) {
         this.service = service;
         this.caller = caller;
         this.pagination = pagination;
@@ -95,15 +89,6 @@ public class EmailTemplateResource {
         ExpectedVersion expected = ExpectedVersion.of(ifMatch, request.version());
         return service.update(caller.applicationId(), id, request, expected)
                 .map(t -> Responses.ok(EmailTemplateResponse.from(t), t.version));
-    }
-
-    /** Renders the template over sample events of the application's types; stores nothing. */
-    @POST
-    @Path("/{id}/preview")
-    @Operation(summary = "Render an email template over sample events")
-    public Uni<TemplatePreview> preview(@PathParam("id") UUID id, @Valid TemplatePreviewRequest request) {
-        TemplatePreviewRequest sample = request == null ? new TemplatePreviewRequest(null, null, null, null, null) : request;
-        return previews.template(caller.applicationId(), id, sample);
     }
 
     @DELETE

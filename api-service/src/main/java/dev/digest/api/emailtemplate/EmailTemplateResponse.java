@@ -1,9 +1,11 @@
 package dev.digest.api.emailtemplate;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.UUID;
 
 /** An email template as the API shows it. */
+@RegisterForReflection(registerFullHierarchy = true)
 public record EmailTemplateResponse(UUID id, String name, String subject, String html, String text,
         long version, Instant createdAt, Instant updatedAt) {
 

@@ -1,9 +1,11 @@
 package dev.digest.api.eventtype;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.UUID;
 
 /** An event type as the API shows it. */
+@RegisterForReflection(registerFullHierarchy = true)
 public record EventTypeResponse(UUID id, String key, String name, String description, String lineTemplate,
         long version, Instant createdAt, Instant updatedAt) {
 

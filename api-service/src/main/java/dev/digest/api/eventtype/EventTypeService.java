@@ -1,6 +1,5 @@
 package dev.digest.api.eventtype;
 
-import dev.digest.api.digest.DigestRepository;
 import dev.digest.api.template.TemplateSyntax;
 import dev.digest.api.web.ExpectedVersion;
 import dev.digest.api.web.Page;
@@ -19,12 +18,12 @@ import java.util.UUID;
 public class EventTypeService {
 
     private final EventTypeRepository types;
-    private final DigestRepository digests;
+    private final EventTypeUsage usage;
     private final TemplateSyntax templates;
 
-    public EventTypeService(EventTypeRepository types, DigestRepository digests, TemplateSyntax templates) {
+    public EventTypeService(EventTypeRepository types, EventTypeUsage usage, TemplateSyntax templates) {
         this.types = types;
-        this.digests = digests;
+        this.usage = usage;
         this.templates = templates;
     }
 
@@ -66,7 +65,7 @@ public class EventTypeService {
     @WithTransaction
     public Uni<Void> delete(UUID applicationId, UUID id) {
         return types.findOwned(applicationId, id)
-                .call(type -> digests.countFilteringOn(applicationId, type.key).invoke(count -> {
+                .call(type -> usage.countFilteringOn(applicationId, type.key).invoke(count -> {
                     if (count > 0) {
                         throw new ProblemException(ProblemType.CONFLICT,
                                 "The event type is still used by " + count + " digest(s)");

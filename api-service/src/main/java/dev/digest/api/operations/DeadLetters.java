@@ -1,9 +1,9 @@
 package dev.digest.api.operations;
 
-import dev.digest.api.config.ApiConfig;
+import dev.digest.api.domain.NotFoundException;
 import dev.digest.api.web.DependencyUnavailableException;
-import dev.digest.api.web.ProblemException;
 import dev.digest.common.job.JobMessage;
+import dev.digest.common.job.JobQueueConfig;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -35,10 +35,10 @@ public class DeadLetters {
     private final Pool pool;
     private final String stream;
 
-    public DeadLetters(ReactiveRedisDataSource redis, Pool pool, ApiConfig config) {
+    public DeadLetters(ReactiveRedisDataSource redis, Pool pool, JobQueueConfig queue) {
         this.redis = redis.getRedis();
         this.pool = pool;
-        this.stream = config.queue().deadLetterStream();
+        this.stream = queue.deadLetterStream();
     }
 
     /** Up to {@code limit} entries older than {@code before} (an entry id; null for the newest). */
@@ -61,7 +61,7 @@ public class DeadLetters {
                 .chain(this::withStatuses)
                 .map(found -> {
                     if (found.isEmpty()) {
-                        throw ProblemException.notFound("Dead letter");
+                        throw NotFoundException.of("Dead letter");
                     }
                     return found.get(0);
                 });
@@ -77,13 +77,13 @@ public class DeadLetters {
 
     private static String checked(String id) {
         if (id == null || !STREAM_ID.matcher(id).matches()) {
-            throw ProblemException.notFound("Dead letter");
+            throw NotFoundException.of("Dead letter");
         }
         return id;
     }
 
     private static Throwable unavailable(Throwable failure) {
-        return failure instanceof ProblemException ? failure
+        return failure instanceof NotFoundException ? failure
                 : new DependencyUnavailableException("Redis, which holds the dead letters, is unreachable; try again shortly",
                         failure);
     }

@@ -2,6 +2,7 @@ package dev.digest.api.operations;
 
 import dev.digest.api.auth.CurrentCaller;
 import dev.digest.api.auth.Roles;
+import dev.digest.api.domain.NotFoundException;
 import dev.digest.api.openapi.ApiDocumentation;
 import dev.digest.api.run.RunLauncher;
 import dev.digest.api.run.RunResponse;
@@ -130,11 +131,11 @@ public class QueueResource {
             return pauses.setGlobal(paused);
         }
         if (!admin && named != null && !named.equals(caller.applicationId())) {
-            throw ProblemException.notFound("Application");
+            throw NotFoundException.of("Application");
         }
         UUID application = admin ? named : caller.applicationId();
         return pauses.setApplication(application, paused)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Application"));
+                .onItem().ifNull().failWith(() -> NotFoundException.of("Application"));
     }
 
     /** Newest first; the cursor is the last entry's id. */
@@ -185,7 +186,7 @@ public class QueueResource {
     public Uni<Response> discard(@PathParam("id") String id) {
         return deadLetters.remove(id).map(removed -> {
             if (!removed) {
-                throw ProblemException.notFound("Dead letter");
+                throw NotFoundException.of("Dead letter");
             }
             return Response.noContent().build();
         });

@@ -1,6 +1,6 @@
 package dev.digest.api.operations;
 
-import dev.digest.api.config.ApiConfig;
+import dev.digest.common.job.JobQueueConfig;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -19,11 +19,11 @@ public class StreamState {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
     private final Redis redis;
-    private final ApiConfig.Queue queue;
+    private final JobQueueConfig queue;
 
-    public StreamState(ReactiveRedisDataSource redis, ApiConfig config) {
+    public StreamState(ReactiveRedisDataSource redis, JobQueueConfig queue) {
         this.redis = redis.getRedis();
-        this.queue = config.queue();
+        this.queue = queue;
     }
 
     /**

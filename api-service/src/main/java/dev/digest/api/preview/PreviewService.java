@@ -1,5 +1,6 @@
 package dev.digest.api.preview;
 
+import dev.digest.api.domain.NotFoundException;
 import dev.digest.api.emailtemplate.EmailTemplateService;
 import dev.digest.api.web.ProblemException;
 import dev.digest.common.Uuid7;
@@ -54,7 +55,7 @@ public class PreviewService {
         Instant now = clock.instant();
         return emails.digest(applicationId, digestId).chain(digest -> {
             if (digest == null) {
-                return Uni.createFrom().failure(ProblemException.notFound("Digest"));
+                return Uni.createFrom().failure(NotFoundException.of("Digest"));
             }
             String to = recipientOf(digest, recipient);
             return emails.nextWindow(digestId, now)

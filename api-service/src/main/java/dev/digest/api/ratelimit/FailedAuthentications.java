@@ -1,5 +1,6 @@
 package dev.digest.api.ratelimit;
 
+import dev.digest.api.auth.AuthenticationFailures;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +13,7 @@ import java.util.function.Supplier;
  * limit the address gets 429 instead of 401, so keys cannot be guessed at speed.
  */
 @ApplicationScoped
-public class FailedAuthentications {
+public class FailedAuthentications implements AuthenticationFailures {
 
     private final RateLimiter limiter;
 
@@ -20,7 +21,7 @@ public class FailedAuthentications {
         this.limiter = limiter;
     }
 
-    /** Counts the failure; answers {@code refusal} while under the limit, 429 past it. */
+    @Override
     public Uni<Response> answer(ContainerRequestContext request, HttpServerRequest http, Supplier<Response> refusal) {
         return limiter.take(RequestClass.AUTH_FAILURE, RateLimiter.clientOf(http)).map(decision -> {
             request.setProperty(RateLimitHeaders.PROPERTY, decision);

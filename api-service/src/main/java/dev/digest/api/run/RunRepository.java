@@ -1,7 +1,7 @@
 package dev.digest.api.run;
 
+import dev.digest.api.domain.NotFoundException;
 import dev.digest.api.web.PageRequest;
-import dev.digest.api.web.ProblemException;
 import dev.digest.common.run.RunStatus;
 import dev.digest.common.run.RunTrigger;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
@@ -24,7 +24,7 @@ public class RunRepository implements PanacheRepositoryBase<Run, UUID> {
                 : find("applicationId = :app and id = :id", Parameters.with("app", applicationId).and("id", id))
                         .firstResult();
         return found
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Run"));
+                .onItem().ifNull().failWith(() -> NotFoundException.of("Run"));
     }
 
     /** Newest first: people look for the latest runs. */

@@ -2,11 +2,13 @@ package dev.digest.api.run;
 
 import dev.digest.api.auth.CurrentCaller;
 import dev.digest.api.auth.Roles;
+import dev.digest.api.domain.NotFoundException;
 import dev.digest.api.openapi.ApiDocumentation;
 import dev.digest.api.web.Page;
 import dev.digest.api.web.Pagination;
 import dev.digest.api.web.ProblemException;
 import dev.digest.api.web.ProblemType;
+import dev.digest.api.web.Responses;
 import dev.digest.api.web.Violation;
 import dev.digest.common.WireValue;
 import dev.digest.common.run.RunStatus;
@@ -24,7 +26,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -67,7 +68,8 @@ public class RunResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunResponse.class)))
     @APIResponse(responseCode = "409", description = "The run is not failed or dead")
     public Uni<Response> retry(@PathParam("id") UUID runId) {
-        return launcher.retry(caller.applicationId(), runId).map(RunResource::accepted);
+        return launcher.retry(caller.applicationId(), runId)
+                .map(run -> Responses.accepted("/api/v1/runs/" + run.id(), run));
     }
 
     /** Re-queues every failed or dead run matching the filter; the answer says how many. */
@@ -109,11 +111,6 @@ public class RunResource {
         return runs.get(caller.applicationId(), runId);
     }
 
-    /** 202 with the run and where to follow it. */
-    public static Response accepted(RunResponse run) {
-        return Response.accepted(run).location(URI.create("/api/v1/runs/" + run.id())).build();
-    }
-
     /**
      * The application a request acts on: an application key's own (naming another is a 404, as
      * its rows are invisible), or for the admin the one named, or every one (null).
@@ -123,7 +120,7 @@ public class RunResource {
             return requested;
         }
         if (requested != null && !requested.equals(caller.applicationId())) {
-            throw ProblemException.notFound("Application");
+            throw NotFoundException.of("Application");
         }
         return caller.applicationId();
     }

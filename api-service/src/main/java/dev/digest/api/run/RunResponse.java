@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.digest.common.run.EmailStatus;
 import dev.digest.common.run.RunStatus;
 import dev.digest.common.run.RunTrigger;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -13,6 +14,7 @@ import java.util.UUID;
  * asked for. {@code nextAttemptAt} is when a queued run waiting out a retry backoff goes back on
  * the stream; {@code waitingForTurn} that it waits for another run of its digest to finish.
  */
+@RegisterForReflection(registerFullHierarchy = true)
 public record RunResponse(
         UUID id,
         UUID applicationId,

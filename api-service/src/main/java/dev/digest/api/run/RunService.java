@@ -1,11 +1,12 @@
 package dev.digest.api.run;
 
-import dev.digest.api.config.ApiConfig;
+import dev.digest.api.domain.NotFoundException;
 import dev.digest.api.web.Page;
 import dev.digest.api.web.PageRequest;
 import dev.digest.api.web.ProblemException;
 import dev.digest.api.web.ProblemType;
 import dev.digest.common.content.SampleEvents;
+import dev.digest.common.job.JobQueueConfig;
 import dev.digest.common.run.PublishableRun;
 import dev.digest.common.run.RunLedger;
 import dev.digest.common.run.RunTrigger;
@@ -27,13 +28,13 @@ public class RunService {
     private final RunRepository runs;
     private final RunLedger ledger;
     private final RunAttempts attempts;
-    private final ApiConfig.Queue queue;
+    private final JobQueueConfig queue;
 
-    public RunService(RunRepository runs, RunLedger ledger, RunAttempts attempts, ApiConfig config) {
+    public RunService(RunRepository runs, RunLedger ledger, RunAttempts attempts, JobQueueConfig queue) {
         this.runs = runs;
         this.ledger = ledger;
         this.attempts = attempts;
-        this.queue = config.queue();
+        this.queue = queue;
     }
 
     /**
@@ -43,7 +44,7 @@ public class RunService {
     public Uni<RunLedger.CreatedRun> create(UUID applicationId, UUID digestId, RunTrigger trigger, String testRecipient,
             List<SampleEvents.Sample> testEvents) {
         return ledger.create(applicationId, digestId, trigger, testRecipient, testEvents, queue.publishGrace())
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Digest"));
+                .onItem().ifNull().failWith(() -> NotFoundException.of("Digest"));
     }
 
     /**

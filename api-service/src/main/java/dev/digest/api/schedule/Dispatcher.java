@@ -4,6 +4,7 @@ import dev.digest.api.config.ApiConfig;
 import dev.digest.api.queue.RunPublisher;
 import dev.digest.common.Uuid7;
 import dev.digest.common.digest.MissedRunPolicy;
+import dev.digest.common.job.JobQueueConfig;
 import dev.digest.common.run.PublishableRun;
 import dev.digest.common.run.RunLedger;
 import dev.digest.common.run.RunLedger.ScheduledRun;
@@ -80,13 +81,13 @@ public class Dispatcher {
     private final Counter schedulesStopped;
     private final DistributionSummary lag;
 
-    public Dispatcher(Pool pool, RunLedger ledger, RunPublisher publisher, ApiConfig config, Clock clock,
-            MeterRegistry registry) {
+    public Dispatcher(Pool pool, RunLedger ledger, RunPublisher publisher, ApiConfig config, JobQueueConfig queue,
+            Clock clock, MeterRegistry registry) {
         this.pool = pool;
         this.ledger = ledger;
         this.publisher = publisher;
         this.config = config.schedule();
-        this.publishGrace = config.queue().publishGrace();
+        this.publishGrace = queue.publishGrace();
         this.clock = clock;
         this.tickTime = Timer.builder("digest.dispatch.tick").description("One dispatcher tick, publishing included")
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry);

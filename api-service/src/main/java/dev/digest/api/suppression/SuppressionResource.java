@@ -2,11 +2,12 @@ package dev.digest.api.suppression;
 
 import dev.digest.api.auth.CurrentCaller;
 import dev.digest.api.auth.Roles;
+import dev.digest.api.domain.NotFoundException;
 import dev.digest.api.openapi.ApiDocumentation;
 import dev.digest.api.web.KeyCursor;
 import dev.digest.api.web.Page;
 import dev.digest.api.web.ProblemException;
-import dev.digest.api.web.ProblemType;
+import dev.digest.common.content.Addresses;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -71,7 +72,7 @@ public class SuppressionResource {
     @APIResponse(responseCode = "200", description = "Already suppressed",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Suppression.class)))
     public Uni<Response> suppress(@PathParam("address") String address, @Valid SuppressionRequest request) {
-        return store.suppress(caller.applicationId(), address, request == null ? null : request.reason())
+        return store.suppress(caller.applicationId(), normalised(address), request == null ? null : request.reason())
                 .map(added -> Response.status(added.isNew() ? 201 : 200).entity(added.suppression()).build());
     }
 
@@ -81,11 +82,20 @@ public class SuppressionResource {
     @Operation(summary = "Stop suppressing an address")
     @APIResponse(responseCode = "204", description = "No longer suppressed")
     public Uni<Response> remove(@PathParam("address") String address) {
-        return store.remove(caller.applicationId(), address).map(removed -> {
+        return store.remove(caller.applicationId(), normalised(address)).map(removed -> {
             if (!removed) {
-                throw new ProblemException(ProblemType.NOT_FOUND, "This address is not suppressed");
+                throw new NotFoundException("This address is not suppressed");
             }
             return Response.noContent().build();
         });
+    }
+
+    /** The address as the list keeps it; a 422 unless it looks like an email address. */
+    private static String normalised(String address) {
+        String value = Addresses.normalize(address);
+        if (value.length() < 3 || value.length() > 320 || !value.matches("[^\\s@<>,;\"]+@[^\\s@<>,;\"]+")) {
+            throw ProblemException.invalid("address", "must be an email address");
+        }
+        return value;
     }
 }

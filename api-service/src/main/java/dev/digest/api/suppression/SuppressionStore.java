@@ -1,7 +1,5 @@
 package dev.digest.api.suppression;
 
-import dev.digest.common.content.Addresses;
-import dev.digest.api.web.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -50,24 +48,17 @@ public class SuppressionStore {
         });
     }
 
-    /** The suppression, and whether it is new. */
+    /** The suppression of the (normalised) address, and whether it is new. */
     public Uni<Added> suppress(UUID applicationId, String address, String reason) {
-        return pool.preparedQuery(SUPPRESS).execute(Tuple.of(applicationId, normalise(address), reason)).map(rows -> {
+        return pool.preparedQuery(SUPPRESS).execute(Tuple.of(applicationId, address, reason)).map(rows -> {
             Row row = rows.iterator().next();
             return new Added(from(row), row.getBoolean("added"));
         });
     }
 
+    /** Whether the (normalised) address was suppressed. */
     public Uni<Boolean> remove(UUID applicationId, String address) {
-        return pool.preparedQuery(REMOVE).execute(Tuple.of(applicationId, normalise(address))).map(rows -> rows.rowCount() > 0);
-    }
-
-    static String normalise(String address) {
-        String value = Addresses.normalize(address);
-        if (value.length() < 3 || value.length() > 320 || !value.matches("[^\\s@<>,;\"]+@[^\\s@<>,;\"]+")) {
-            throw ProblemException.invalid("address", "must be an email address");
-        }
-        return value;
+        return pool.preparedQuery(REMOVE).execute(Tuple.of(applicationId, address)).map(rows -> rows.rowCount() > 0);
     }
 
     private static Suppression from(Row row) {

@@ -1,7 +1,7 @@
 package dev.digest.api.tenant;
 
+import dev.digest.api.domain.NotFoundException;
 import dev.digest.api.web.PageRequest;
-import dev.digest.api.web.ProblemException;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
@@ -25,7 +25,7 @@ public abstract class TenantRepository<E extends TenantEntity> implements Panach
     public Uni<E> findOwned(UUID applicationId, UUID id) {
         return find("applicationId = :app and id = :id", Parameters.with("app", applicationId).and("id", id))
                 .firstResult()
-                .onItem().ifNull().failWith(() -> ProblemException.notFound(noun));
+                .onItem().ifNull().failWith(() -> NotFoundException.of(noun));
     }
 
     /**

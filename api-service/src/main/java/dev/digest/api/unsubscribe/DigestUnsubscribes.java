@@ -1,10 +1,9 @@
 package dev.digest.api.unsubscribe;
 
+import dev.digest.api.domain.NotFoundException;
 import dev.digest.common.content.Addresses;
 import dev.digest.api.web.KeyCursor;
 import dev.digest.api.web.Page;
-import dev.digest.api.web.ProblemException;
-import dev.digest.api.web.ProblemType;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -68,7 +67,7 @@ public class DigestUnsubscribes {
     private Uni<Void> requireDigest(UUID applicationId, UUID digestId) {
         return pool.preparedQuery(DIGEST_EXISTS).execute(Tuple.of(applicationId, digestId)).map(rows -> {
             if (rows.size() == 0) {
-                throw new ProblemException(ProblemType.NOT_FOUND, "No digest " + digestId);
+                throw new NotFoundException("No digest " + digestId);
             }
             return null;
         });

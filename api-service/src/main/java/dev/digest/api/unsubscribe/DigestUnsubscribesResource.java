@@ -2,10 +2,10 @@ package dev.digest.api.unsubscribe;
 
 import dev.digest.api.auth.CurrentCaller;
 import dev.digest.api.auth.Roles;
+import dev.digest.api.domain.NotFoundException;
 import dev.digest.api.openapi.ApiDocumentation;
 import dev.digest.api.web.Page;
 import dev.digest.api.web.ProblemException;
-import dev.digest.api.web.ProblemType;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
@@ -58,7 +58,7 @@ public class DigestUnsubscribesResource {
     public Uni<Response> resubscribe(@PathParam("digestId") UUID digestId, @PathParam("recipient") String recipient) {
         return unsubscribes.resubscribe(caller.applicationId(), digestId, recipient).map(removed -> {
             if (!removed) {
-                throw new ProblemException(ProblemType.NOT_FOUND, "This address is not unsubscribed from the digest");
+                throw new NotFoundException("This address is not unsubscribed from the digest");
             }
             return Response.noContent().build();
         });

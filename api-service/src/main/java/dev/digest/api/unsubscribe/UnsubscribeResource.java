@@ -1,5 +1,6 @@
 package dev.digest.api.unsubscribe;
 
+import dev.digest.api.domain.NotFoundException;
 import dev.digest.api.openapi.ApiDocumentation;
 import dev.digest.api.web.ProblemException;
 import dev.digest.api.web.ProblemType;
@@ -88,12 +89,12 @@ public class UnsubscribeResource {
         if (!prefersHtml(accept)) {
             return answer;
         }
-        return answer.onFailure(ProblemException.class).recoverWithItem(failure -> {
-            ProblemException problem = (ProblemException) failure;
-            boolean gone = problem.toProblem().status() == 404;
-            return Response.fromResponse(html(errorPage.data("gone", gone).render()))
-                    .status(problem.toProblem().status()).build();
-        });
+        return answer.onFailure(failure -> failure instanceof ProblemException || failure instanceof NotFoundException)
+                .recoverWithItem(failure -> {
+                    int status = failure instanceof ProblemException problem ? problem.toProblem().status() : 404;
+                    return Response.fromResponse(html(errorPage.data("gone", status == 404).render())).status(status)
+                            .build();
+                });
     }
 
     static boolean prefersHtml(String accept) {
@@ -118,8 +119,8 @@ public class UnsubscribeResource {
                         "This unsubscribe link is not valid; use the link from a recent email"))));
     }
 
-    private static ProblemException digestGone(UUID digestId) {
-        return new ProblemException(ProblemType.NOT_FOUND, "The digest of this link no longer exists");
+    private static NotFoundException digestGone(UUID digestId) {
+        return new NotFoundException("The digest of this link no longer exists");
     }
 
     /**

@@ -33,8 +33,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public class JsonHardening implements ObjectMapperCustomizer {
 
     // The mapper is built during Quarkus' static initialisation, before the typed configuration
-    // (ApiConfig) exists, so these two limits are read by name; ApiConfig declares them and
-    // their defaults, which the configuration already holds at this point.
+    // (ApiConfig) exists, so these two limits are read by name; ApiConfig declares and validates
+    // them, and their one default is in application.properties, which is read by then.
     private static final String MAX_DEPTH = "digest.limits.max-json-depth";
     private static final String MAX_STRING = "digest.limits.max-json-string-length";
 

@@ -18,10 +18,6 @@ public class ProblemException extends RuntimeException {
         this.violations = List.copyOf(violations);
     }
 
-    public static ProblemException notFound(String what) {
-        return new ProblemException(ProblemType.NOT_FOUND, what + " not found");
-    }
-
     public static ProblemException invalid(String field, String message) {
         return invalid(List.of(new Violation(field, message)));
     }

@@ -57,6 +57,12 @@ public class ProblemMappers {
         return respond(e.toProblem());
     }
 
+    /** Not found is a domain answer; its detail is worded for the client where it is raised. */
+    @ServerExceptionMapper
+    public Response notFound(dev.digest.api.domain.NotFoundException e) {
+        return respond(ProblemType.NOT_FOUND, e.getMessage(), List.of());
+    }
+
     @ServerExceptionMapper
     public Response invalid(ConstraintViolationException e) {
         List<Violation> violations = e.getConstraintViolations().stream()

@@ -10,8 +10,8 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import dev.digest.api.config.ApiConfig;
 import dev.digest.api.support.Tenant;
+import dev.digest.common.job.JobQueueConfig;
 import dev.digest.common.run.RunLedger;
 import dev.digest.common.run.RunStatus;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -32,7 +32,7 @@ class DeadLettersTest {
     RedisDataSource redis;
 
     @Inject
-    ApiConfig config;
+    JobQueueConfig queue;
 
     @Inject
     RunLedger ledger;
@@ -49,17 +49,17 @@ class DeadLettersTest {
         fields.put("attempt", "5");
         fields.put("originalId", System.currentTimeMillis() + "-0");
         fields.put("reason", reason);
-        return redis.stream(String.class).xadd(config.queue().deadLetterStream(), fields);
+        return redis.stream(String.class).xadd(queue.deadLetterStream(), fields);
     }
 
     /** A job no worker could read: it names no run. */
     private String malformedDeadLetter() {
-        return redis.stream(String.class).xadd(config.queue().deadLetterStream(),
+        return redis.stream(String.class).xadd(queue.deadLetterStream(),
                 Map.of("garbage", "yes", "originalId", "1-0", "reason", "not a job"));
     }
 
     private boolean onStream(String entry) {
-        return !redis.stream(String.class).xrange(config.queue().deadLetterStream(), StreamRange.of(entry, entry))
+        return !redis.stream(String.class).xrange(queue.deadLetterStream(), StreamRange.of(entry, entry))
                 .isEmpty();
     }
 

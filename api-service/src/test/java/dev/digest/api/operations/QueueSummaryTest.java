@@ -9,8 +9,8 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.digest.api.config.ApiConfig;
 import dev.digest.api.support.Tenant;
+import dev.digest.common.job.JobQueueConfig;
 import dev.digest.common.run.ClaimedRun;
 import dev.digest.common.run.RunLedger;
 import dev.digest.common.run.RunStatus;
@@ -42,7 +42,7 @@ class QueueSummaryTest {
     RedisDataSource redis;
 
     @Inject
-    ApiConfig config;
+    JobQueueConfig queue;
 
     private LedgerWorker worker() {
         return new LedgerWorker(ledger, pool, "worker-summary");
@@ -153,8 +153,8 @@ class QueueSummaryTest {
     void theAdminSeesTheStreamAndItsConsumers() {
         Tenant tenant = Tenant.create();
         runNow(tenant, tenant.digest(tenant.emailTemplate()));
-        String stream = config.queue().stream();
-        String group = config.queue().group();
+        String stream = queue.stream();
+        String group = queue.group();
         String consumer = "summary-test-" + UUID.randomUUID().toString().substring(0, 8);
         try {
             redis.stream(String.class).xgroupCreate(stream, group, "0", new XGroupCreateArgs().mkstream());
@@ -166,7 +166,7 @@ class QueueSummaryTest {
         // A worker's first read makes it a consumer of the group, holding what it read.
         redis.stream(String.class).xreadgroup(group, consumer, stream, ">", new XReadGroupArgs().count(1));
         try {
-            long deadLetters = redis.stream(String.class).xlen(config.queue().deadLetterStream());
+            long deadLetters = redis.stream(String.class).xlen(queue.deadLetterStream());
             Tenant.asAdmin().get("/api/v1/queue").then().statusCode(200)
                     .body("runs.queued", greaterThanOrEqualTo(1))
                     .body("stream.name", equalTo(stream))
@@ -186,8 +186,8 @@ class QueueSummaryTest {
 
     @Test
     void aStreamWhoseLagRedisCannotTellStillGivesTheSummary() {
-        String stream = config.queue().stream();
-        String group = config.queue().group();
+        String stream = queue.stream();
+        String group = queue.group();
         try {
             redis.stream(String.class).xgroupCreate(stream, group, "0", new XGroupCreateArgs().mkstream());
         } catch (RuntimeException e) {

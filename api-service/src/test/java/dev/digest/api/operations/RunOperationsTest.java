@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.digest.api.config.ApiConfig;
 import dev.digest.api.support.Tenant;
+import dev.digest.common.job.JobQueueConfig;
 import dev.digest.common.run.ClaimedRun;
 import dev.digest.common.run.RunLedger;
 import dev.digest.common.run.RunStatus;
@@ -48,7 +48,7 @@ class RunOperationsTest {
     RedisDataSource redis;
 
     @Inject
-    ApiConfig config;
+    JobQueueConfig queue;
 
     private static String runNow(Tenant tenant, String digest) {
         return tenant.request().post("/api/v1/digests/{id}/runs", digest).then().statusCode(202).extract().path("id");
@@ -235,7 +235,7 @@ class RunOperationsTest {
             Row row = worker.row(id);
             String message = row.getString("stream_message_id");
             assertNotNull(message, "run " + id + " is on the stream again");
-            var job = redis.stream(String.class).xrange(config.queue().stream(), StreamRange.of(message, message));
+            var job = redis.stream(String.class).xrange(queue.stream(), StreamRange.of(message, message));
             assertEquals(1, job.size());
             assertEquals(id, job.get(0).payload().get("runId"));
         }

@@ -5,12 +5,12 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.digest.api.config.ApiConfig;
 import dev.digest.api.schedule.Dispatcher;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import dev.digest.api.support.Tenant;
+import dev.digest.common.job.JobQueueConfig;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -41,7 +41,7 @@ class RedisDownTest {
     Pool pool;
 
     @Inject
-    ApiConfig config;
+    JobQueueConfig queue;
 
     @Inject
     Dispatcher dispatcher;
@@ -75,7 +75,7 @@ class RedisDownTest {
 
         Row row = pool.preparedQuery("SELECT status, stream_message_id, available_at <= now() + make_interval(secs => $2) AS due"
                 + " FROM digest_runs WHERE id = $1")
-                .execute(Tuple.of(UUID.fromString(id), (double) config.queue().publishGrace().toSeconds())).await().atMost(WAIT).iterator().next();
+                .execute(Tuple.of(UUID.fromString(id), (double) queue.publishGrace().toSeconds())).await().atMost(WAIT).iterator().next();
         assertEquals("queued", row.getString("status"));
         assertEquals(null, row.getString("stream_message_id"), "not on the stream");
         assertEquals(true, row.getBoolean("due"), "the re-publisher sends it once the publish grace is over");
@@ -98,7 +98,7 @@ class RedisDownTest {
         assertEquals(0, report.published(), "nothing reached the stream");
         var rows = pool.preparedQuery("SELECT status, stream_message_id, scheduled_for, available_at <= now()"
                 + " + make_interval(secs => $2) AS due FROM digest_runs WHERE digest_id = $1")
-                .execute(Tuple.of(UUID.fromString(digest), (double) config.queue().publishGrace().toSeconds()))
+                .execute(Tuple.of(UUID.fromString(digest), (double) queue.publishGrace().toSeconds()))
                 .await().atMost(WAIT);
         assertEquals(1, rows.size(), "one run for the instant, however often dispatch runs");
         Row run = rows.iterator().next();

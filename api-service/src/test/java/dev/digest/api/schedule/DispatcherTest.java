@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.digest.api.config.ApiConfig;
 import dev.digest.api.support.Tenant;
+import dev.digest.common.job.JobQueueConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamMessage;
@@ -47,7 +47,7 @@ class DispatcherTest {
     RedisDataSource redis;
 
     @Inject
-    ApiConfig config;
+    JobQueueConfig queue;
 
     @Inject
     MeterRegistry registry;
@@ -106,7 +106,7 @@ class DispatcherTest {
         // At least: digests other tests left due in the shared test database are dispatched too.
         assertTrue(reports.stream().mapToInt(Dispatcher.DispatchReport::runs).sum() >= 1000, reports.toString());
 
-        long jobs = redis.stream(String.class).xrange(config.queue().stream(),
+        long jobs = redis.stream(String.class).xrange(queue.stream(),
                         io.quarkus.redis.datasource.stream.StreamRange.of("-", "+")).stream()
                 .map(StreamMessage::payload)
                 .filter(job -> tenant.applicationId().equals(job.get("applicationId")))

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.digest.api.config.ApiConfig;
 import dev.digest.api.support.Tenant;
+import dev.digest.common.job.JobQueueConfig;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -43,7 +43,7 @@ class BadInputCorpusTest {
     RedisDataSource redis;
 
     @Inject
-    ApiConfig config;
+    JobQueueConfig queue;
 
     private Tenant a;
     private Tenant b;
@@ -373,7 +373,7 @@ class BadInputCorpusTest {
                 """;
         UUID[] apps = {UUID.fromString(a.applicationId()), UUID.fromString(b.applicationId())};
         String rows = pool.preparedQuery(sql).execute(Tuple.of(apps)).await().indefinitely().iterator().next().getString(0);
-        return rows + " | stream " + redis.stream(String.class).xlen(config.queue().stream());
+        return rows + " | stream " + redis.stream(String.class).xlen(queue.stream());
     }
 
     private Map<String, Object> digestMap(UnaryOperator<Map<String, Object>> change) {

@@ -5,9 +5,12 @@ import static dev.digest.api.support.Problems.assertProblem;
 import static dev.digest.api.support.Tenant.asAdmin;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 
 import dev.digest.api.support.Tenant;
 import io.quarkus.test.junit.QuarkusTest;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -39,6 +42,17 @@ class ProblemMappersTest {
     void aWrongContentTypeIsA415Problem() {
         assertProblem(given().auth().oauth2(Tenant.adminKey()).contentType("text/plain").body("name=x")
                 .post("/api/v1/applications"), 415, "unsupported-media-type");
+    }
+
+    @Test
+    void aMissingRowIsA404ProblemNamingWhatIsMissing() {
+        Tenant tenant = Tenant.create();
+        assertProblem(tenant.request().get("/api/v1/digests/" + UUID.randomUUID()), 404, "not-found")
+                .body("title", equalTo("Not found"))
+                .body("detail", equalTo("Digest not found"))
+                .body("violations", nullValue());
+        assertProblem(tenant.request().post("/api/v1/runs/" + UUID.randomUUID() + "/cancel"), 404, "not-found")
+                .body("detail", equalTo("Run not found"));
     }
 
     @Test

@@ -1,11 +1,10 @@
-package dev.digest.api.digest;
+package dev.digest.api.tenant;
 
-import dev.digest.api.tenant.WireEnumConverter;
 import dev.digest.common.digest.EmptyWindowPolicy;
 import dev.digest.common.digest.MissedRunPolicy;
 import jakarta.persistence.Converter;
 
-/** Column converters for a digest's policies. */
+/** Column converters for a digest's policies, which digests and digest templates both store. */
 public final class PolicyConverters {
 
     private PolicyConverters() {

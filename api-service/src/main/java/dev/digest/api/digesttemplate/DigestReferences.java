@@ -1,4 +1,4 @@
-package dev.digest.api.digest;
+package dev.digest.api.digesttemplate;
 
 import dev.digest.api.emailtemplate.EmailTemplateRepository;
 import dev.digest.api.eventtype.EventTypeRepository;

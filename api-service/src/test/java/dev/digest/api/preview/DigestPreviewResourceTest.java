@@ -22,9 +22,9 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Previews render with the worker's content code over real rows; the test profile lists 3 events per type. */
+/** Digest previews render with the worker's content code over real rows; the test profile lists 3 events per type. */
 @QuarkusTest
-class PreviewResourceTest {
+class DigestPreviewResourceTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -150,30 +150,5 @@ class PreviewResourceTest {
         Tenant tenant = Tenant.create();
         String digest = digest(tenant, template(tenant, "{digest.owner}", "h", "t"), "send");
         assertInvalidField(tenant.request().get("/api/v1/digests/{id}/preview", digest), "emailTemplate");
-    }
-
-    @Test
-    void anEmailTemplateRendersOverSampleEvents() {
-        Tenant tenant = Tenant.create();
-        eventType(tenant, "order", "Orders", "Order {payload.number} for {payload.customer}");
-        String template = template(tenant, "{digest.name} for {recipient}", HTML, TEXT);
-
-        tenant.request().body(Map.of("digestName", "Sample", "recipient", "ann@example.com", "events", List.of(
-                        Map.of("type", "order", "payload", Map.of("number", 1, "customer", "<A&B>")),
-                        Map.of("type", "order", "payload", Map.of("number", 2)))))
-                .post("/api/v1/email-templates/{id}/preview", template).then().statusCode(200)
-                .body("subject", equalTo("Sample for ann@example.com"))
-                .body("eventCount", equalTo(1))
-                .body("badEventCount", equalTo(1))
-                .body("text", equalTo("Orders: 1\n- Order 1 for <A&B>\n"))
-                .body("html", containsString("<li>Order 1 for &lt;A&amp;B&gt;</li>"));
-
-        tenant.request().post("/api/v1/email-templates/{id}/preview", template).then().statusCode(200)
-                .body("subject", equalTo("Sample digest for recipient@example.com"));
-        assertInvalidField(tenant.request().body(Map.of("events", List.of(Map.of("type", "order", "payload", Map.of()),
-                        Map.of("type", "refund", "payload", Map.of()))))
-                .post("/api/v1/email-templates/{id}/preview", template), "events[1].type");
-        assertProblem(Tenant.create().request().body(Map.of())
-                .post("/api/v1/email-templates/{id}/preview", template), 404, "not-found");
     }
 }

@@ -1,7 +1,7 @@
-package dev.digest.api.digest;
+package dev.digest.api.tenant;
 
 import dev.digest.api.auth.CurrentCaller;
-import dev.digest.api.web.ProblemException;
+import dev.digest.api.domain.NotFoundException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -32,6 +32,6 @@ public class DigestOwner {
         }
         return pool.preparedQuery(OWNER).execute(Tuple.of(digestId))
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("application_id"))
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("Digest"));
+                .onItem().ifNull().failWith(() -> NotFoundException.of("Digest"));
     }
 }

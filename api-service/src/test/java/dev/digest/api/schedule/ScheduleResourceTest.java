@@ -17,7 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-class ScheduleEndpointTest {
+class ScheduleResourceTest {
 
     @Test
     void listsTheNextInstantsInUtcAndInTheDigestsZone() {
