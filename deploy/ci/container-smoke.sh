@@ -124,16 +124,15 @@ common_env=(
   -e QUARKUS_FLYWAY_MIGRATE_AT_START=false
   -e "REDIS_URL=redis://127.0.0.1:6379/$REDIS_DB"
   -e "DIGEST_CONTENT_UNSUBSCRIBE_URL=http://127.0.0.1:$api_port/unsubscribe"
+  -e DIGEST_QUEUE_STREAM=digest:smoke:jobs -e DIGEST_QUEUE_GROUP=digest-smoke-workers
+  -e DIGEST_QUEUE_DEAD_LETTER_STREAM=digest:smoke:jobs:dead
 )
 no_systemd_noise $ENGINE run -d --name "$api" "${hardening[@]}" "${common_env[@]}" \
   -e "QUARKUS_HTTP_PORT=$api_port" -e "DIGEST_ADMIN_KEY=$ADMIN_KEY" \
-  -e DIGEST_QUEUE_STREAM=digest:smoke:jobs \
   "localhost/digest-api:$TAG" >/dev/null
 no_systemd_noise $ENGINE run -d --name "$worker" "${hardening[@]}" "${common_env[@]}" \
   -e "QUARKUS_HTTP_PORT=$worker_port" \
   -e QUARKUS_MAILER_HOST=127.0.0.1 -e "QUARKUS_MAILER_PORT=$smtp_port" -e QUARKUS_MAILER_FROM=digest@localhost \
-  -e DIGEST_WORKER_STREAM=digest:smoke:jobs -e DIGEST_WORKER_GROUP=digest-smoke-workers \
-  -e DIGEST_WORKER_DEAD_LETTER_STREAM=digest:smoke:jobs:dead \
   -e DIGEST_WORKER_BACKOFF_MAX=PT10S \
   "localhost/digest-worker:$TAG" >/dev/null
 log "started $api (port $api_port) and $worker (port $worker_port, SMTP sink on $smtp_port)"

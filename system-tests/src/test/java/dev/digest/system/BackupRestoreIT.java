@@ -90,10 +90,9 @@ class BackupRestoreIT {
         assertEquals(1L, expected.get("digest_webhook_events"), "the event after the backup is not in it");
 
         ServiceProcess api = startOnRestored("restored-api", System.getProperty("digest.api.jar"),
-                Map.of("DIGEST_ADMIN_KEY", Stack.ADMIN_KEY, "DIGEST_QUEUE_STREAM", "digest:restored:jobs"));
+                Map.of("DIGEST_ADMIN_KEY", Stack.ADMIN_KEY));
         ServiceProcess worker = startOnRestored("restored-worker", System.getProperty("digest.worker.jar"), Map.of(
-                "DIGEST_WORKER_STREAM", "digest:restored:jobs", "DIGEST_WORKER_GROUP", "digest-restored-workers",
-                "DIGEST_WORKER_DEAD_LETTER_STREAM", "digest:restored:dead", "DIGEST_WORKER_CONSUMER_NAME", "restored-worker",
+                "DIGEST_WORKER_CONSUMER_NAME", "restored-worker",
                 "QUARKUS_MAILER_HOST", "127.0.0.1", "QUARKUS_MAILER_PORT", Integer.toString(smtp.port())));
         api.awaitReady(Duration.ofSeconds(90));
         worker.awaitReady(Duration.ofSeconds(90));
@@ -153,6 +152,9 @@ class BackupRestoreIT {
 
     private ServiceProcess startOnRestored(String name, String jar, Map<String, String> extra) throws Exception {
         Map<String, String> env = new HashMap<>(extra);
+        env.put("DIGEST_QUEUE_STREAM", "digest:restored:jobs");
+        env.put("DIGEST_QUEUE_GROUP", "digest-restored-workers");
+        env.put("DIGEST_QUEUE_DEAD_LETTER_STREAM", "digest:restored:dead");
         env.put("DATABASE_URL", "postgresql://postgres@" + PG + "/" + RESTORED);
         env.put("REDIS_URL", "redis://127.0.0.1:" + Integer.getInteger("digest.system.redis-port", 6379) + "/" + RESTORED_REDIS_DB);
         try (Redis redis = new Redis("127.0.0.1", Integer.getInteger("digest.system.redis-port", 6379), RESTORED_REDIS_DB)) {

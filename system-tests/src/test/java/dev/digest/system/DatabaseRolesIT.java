@@ -71,11 +71,8 @@ class DatabaseRolesIT {
 
         smtp = new SmtpSink();
         ServiceProcess apiProcess = start("roles-api", System.getProperty("digest.api.jar"),
-                Map.of("DIGEST_ADMIN_KEY", ADMIN_KEY, "DIGEST_QUEUE_STREAM", "digest:roles:jobs"));
+                Map.of("DIGEST_ADMIN_KEY", ADMIN_KEY));
         start("roles-worker", System.getProperty("digest.worker.jar"), Map.of(
-                "DIGEST_WORKER_STREAM", "digest:roles:jobs",
-                "DIGEST_WORKER_GROUP", "digest-roles-workers",
-                "DIGEST_WORKER_DEAD_LETTER_STREAM", "digest:roles:dead",
                 "DIGEST_WORKER_CONSUMER_NAME", "roles-worker",
                 "QUARKUS_MAILER_HOST", "127.0.0.1",
                 "QUARKUS_MAILER_PORT", Integer.toString(smtp.port())));
@@ -88,6 +85,9 @@ class DatabaseRolesIT {
     /** Runs as the application role; migrates as the owner. */
     private ServiceProcess start(String name, String jar, Map<String, String> extra) throws Exception {
         Map<String, String> env = new HashMap<>(extra);
+        env.put("DIGEST_QUEUE_STREAM", "digest:roles:jobs");
+        env.put("DIGEST_QUEUE_GROUP", "digest-roles-workers");
+        env.put("DIGEST_QUEUE_DEAD_LETTER_STREAM", "digest:roles:dead");
         env.put("DATABASE_URL", "postgresql://" + APP + ":" + APP_PASSWORD + "@" + PG_HOST + ":" + PG_PORT + "/" + DATABASE);
         env.put("QUARKUS_FLYWAY_USERNAME", OWNER);
         env.put("QUARKUS_FLYWAY_PASSWORD", OWNER_PASSWORD);

@@ -130,12 +130,9 @@ final class Stack implements AutoCloseable {
         }
         Map<String, String> env = new HashMap<>(Map.of(
                 "DIGEST_ADMIN_KEY", ADMIN_KEY,
-                "DIGEST_QUEUE_STREAM", stream,
-                "DIGEST_QUEUE_GROUP", group,
-                "DIGEST_QUEUE_DEAD_LETTER_STREAM", stream + ":dead",
-                "DIGEST_EVENTS_CHANNEL", channel(),
                 "DIGEST_RATE_LIMIT_WRITE", "100000",
                 "DIGEST_RATE_LIMIT_READ", "100000"));
+        env.putAll(shared());
         env.putAll(apiSettings);
         apiEnvironment = Map.copyOf(env);
         api = start("api", Path.of(System.getProperty("digest.api.jar")), env,
@@ -171,15 +168,12 @@ final class Stack implements AutoCloseable {
     ServiceProcess startWorker(String name) throws Exception {
         Map<String, String> env = new HashMap<>(Map.of(
                 "DIGEST_WORKER_CONSUMER_NAME", name,
-                "DIGEST_WORKER_STREAM", stream,
-                "DIGEST_WORKER_GROUP", group,
-                "DIGEST_WORKER_DEAD_LETTER_STREAM", stream + ":dead",
-                "DIGEST_EVENTS_CHANNEL", channel(),
                 "DIGEST_WORKER_CLAIM_IDLE", "PT5S",
                 "DIGEST_WORKER_RECLAIM_EVERY", "1s",
                 "DIGEST_WORKER_SHUTDOWN_WAIT", "PT20S",
                 "QUARKUS_MAILER_HOST", "127.0.0.1",
                 "QUARKUS_MAILER_PORT", Integer.toString(smtpPort)));
+        env.putAll(shared());
         env.putAll(workerSettings);
         return start(name, Path.of(System.getProperty("digest.worker.jar")), env, ServiceProcess.freePort());
     }
@@ -228,6 +222,15 @@ final class Stack implements AutoCloseable {
 
     String stream() {
         return stream;
+    }
+
+    /** What the api and the workers must be given alike: the queue's names and the run events channel. */
+    private Map<String, String> shared() {
+        return Map.of(
+                "DIGEST_QUEUE_STREAM", stream,
+                "DIGEST_QUEUE_GROUP", group,
+                "DIGEST_QUEUE_DEAD_LETTER_STREAM", stream + ":dead",
+                "DIGEST_EVENTS_CHANNEL", channel());
     }
 
     private String channel() {

@@ -1,6 +1,5 @@
 package dev.digest.worker.config;
 
-import dev.digest.common.job.JobStreams;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
@@ -8,21 +7,13 @@ import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Configuration of the worker ({@code digest.worker.*}, or {@code DIGEST_WORKER_*} in the environment). */
+/**
+ * Configuration of the worker ({@code digest.worker.*}, or {@code DIGEST_WORKER_*} in the environment).
+ * The stream, its group and the dead-letter stream are named where the api reads them too, in
+ * common's {@link dev.digest.common.job.JobQueueConfig} ({@code digest.queue.*}).
+ */
 @ConfigMapping(prefix = "digest.worker")
 public interface WorkerConfig {
-
-    /** Redis stream of jobs. */
-    @WithDefault(JobStreams.STREAM)
-    String stream();
-
-    /** Consumer group all workers share. */
-    @WithDefault(JobStreams.GROUP)
-    String group();
-
-    /** Stream that runs go to when their attempts are exhausted. */
-    @WithDefault(JobStreams.DEAD_LETTER_STREAM)
-    String deadLetterStream();
 
     /**
      * This instance's consumer name. Must be unique among live workers and stable across a
@@ -30,11 +21,29 @@ public interface WorkerConfig {
      */
     Optional<String> consumerName();
 
-    /** Jobs one instance works on at once. */
-    @WithDefault("4")
+    /**
+     * Jobs one instance works on at once. Their database work is batched (one statement of each
+     * kind in flight), so more jobs at once mean bigger batches, not more connections.
+     */
+    @WithDefault("32")
     @Min(1)
     @Max(256)
     int concurrency();
+
+    /**
+     * Emails of one run sent at once, over the SMTP client's pooled connections
+     * ({@code quarkus.mailer.max-pool-size} bounds them across runs).
+     */
+    @WithDefault("8")
+    @Min(1)
+    @Max(256)
+    int sendsPerRun();
+
+    /** Recipients of a run rendered and logged together, in one statement, before they are sent. */
+    @WithDefault("200")
+    @Min(1)
+    @Max(10000)
+    int recipientChunk();
 
     /** Attempts of a run (first try included) before it is marked dead. */
     @WithDefault("5")
