@@ -10,6 +10,7 @@ import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 JAR = os.path.join(ROOT, "api-service", "target", "quarkus-app", "quarkus-run.jar")
+WORKER_JAR = os.path.join(ROOT, "worker-service", "target", "quarkus-app", "quarkus-run.jar")
 ADMIN_KEY = "bench-admin-key-0123456789abcdef"
 
 
@@ -60,8 +61,9 @@ def http(port, method, path, body=None, key=ADMIN_KEY):
         return json.loads(raw) if raw and resp.headers.get_content_type().endswith("json") else raw.decode()
 
 
-def start_api(name, port, log_dir, db, redis_db, **env_extra):
-    """The packaged api on the given port, database and Redis database; extra settings as keyword arguments."""
+def start_api(name, port, log_dir, db, redis_db, jar=JAR, jvm_opts=("-Xmx512m",), **env_extra):
+    """The packaged api (or another packaged service: jar) on the given port, database and Redis database;
+    extra settings as keyword arguments."""
     env = dict(os.environ,
                DATABASE_URL=f"postgresql://postgres@127.0.0.1:5432/{db}",
                REDIS_URL=f"redis://127.0.0.1:6379/{redis_db}",
@@ -71,7 +73,7 @@ def start_api(name, port, log_dir, db, redis_db, **env_extra):
                **env_extra)
     os.makedirs(log_dir, exist_ok=True)
     log = os.path.join(log_dir, f"{name}.log")
-    proc = subprocess.Popen(["java", "-Xmx512m", "-jar", JAR], env=env, stdout=open(log, "w"),
+    proc = subprocess.Popen(["java", *jvm_opts, "-jar", jar], env=env, stdout=open(log, "w"),
                             stderr=subprocess.STDOUT)
     proc.log = log
     return proc
@@ -81,10 +83,10 @@ def wait_ready(port, proc, timeout=120):
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
-            sys.exit(f"api exited with {proc.returncode}; see {proc.log}")
+            sys.exit(f"service exited with {proc.returncode}; see {proc.log}")
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/q/health/ready", timeout=2)
             return
         except Exception:
             time.sleep(0.3)
-    sys.exit("api not ready")
+    sys.exit(f"service not ready after {timeout} s; see {proc.log}")

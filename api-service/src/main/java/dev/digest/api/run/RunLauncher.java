@@ -3,6 +3,7 @@ package dev.digest.api.run;
 import dev.digest.api.preview.SampleEventCheck;
 import dev.digest.api.preview.TemplatePreviewRequest;
 import dev.digest.api.queue.RunPublisher;
+import dev.digest.api.web.DependencyUnavailableException;
 import dev.digest.common.content.SampleEvents;
 import dev.digest.common.run.RunLedger;
 import dev.digest.common.run.RunStatus;
@@ -82,6 +83,11 @@ public class RunLauncher {
 
     private Uni<RunResponse> launch(UUID applicationId, UUID digestId, RunTrigger trigger, String testRecipient,
             List<SampleEvents.Sample> testEvents) {
+        // Refused before anything is stored: the client tries again, and no run waits unpublished.
+        if (!publisher.accepting()) {
+            return Uni.createFrom().failure(new DependencyUnavailableException(
+                    "Too many runs are waiting to be put on the job queue; try again shortly", null));
+        }
         return runs.create(applicationId, digestId, trigger, testRecipient, testEvents)
                 .chain(created -> publisher.publish(created.run()).map(enqueuedAt -> queued(created, trigger,
                         testRecipient, enqueuedAt)));

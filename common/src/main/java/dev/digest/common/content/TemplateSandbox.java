@@ -1,5 +1,7 @@
 package dev.digest.common.content;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.quarkus.qute.Engine;
 import io.quarkus.qute.Expression;
 import io.quarkus.qute.Template;
@@ -55,7 +57,14 @@ public final class TemplateSandbox {
             .removeStandaloneLines(true)
             .build();
 
+    // Every run parses its digest's templates and line templates: the same few texts over and
+    // over. A parsed template is immutable and safe to share; one that fails is not cached.
+    private static final Cache<Parsed, Template> PARSED = Caffeine.newBuilder().maximumSize(2_000).build();
+
     private TemplateSandbox() {
+    }
+
+    private record Parsed(String content, String contentType, TemplateLimits limits) {
     }
 
     /** {@link #parse(String, Variant, TemplateLimits)} with the default limits. */
@@ -69,6 +78,17 @@ public final class TemplateSandbox {
      * ({@code config:}, {@code inject:} ...), which nothing here resolves.
      */
     public static Template parse(String content, Variant variant, TemplateLimits limits) {
+        Parsed key = new Parsed(content, variant.getContentType(), limits);
+        Template known = PARSED.getIfPresent(key);
+        if (known != null) {
+            return known;
+        }
+        Template template = parseChecked(content, variant, limits);
+        PARSED.put(key, template);
+        return template;
+    }
+
+    private static Template parseChecked(String content, Variant variant, TemplateLimits limits) {
         TemplateShape.requireWithin(content, limits.maxDepth());
         Template template;
         try {

@@ -25,6 +25,7 @@ public final class UnsubscribeTokens {
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
     private final SecretKeySpec key;
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
     public UnsubscribeTokens(byte[] secret) {
         if (secret.length < 32) {
@@ -82,11 +83,16 @@ public final class UnsubscribeTokens {
         }
     }
 
+    // A Mac is not thread-safe and costly to set up; each thread keeps one with the key.
     private byte[] mac(byte[] payload) {
+        return macs.get().doFinal(payload);
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
-            return mac.doFinal(payload);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is unavailable", e);
         }

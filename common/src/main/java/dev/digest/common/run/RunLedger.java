@@ -2,6 +2,8 @@ package dev.digest.common.run;
 
 import dev.digest.common.Uuid7;
 import dev.digest.common.WireValue;
+import dev.digest.common.batch.Coalescer;
+import dev.digest.common.batch.Rounds;
 import dev.digest.common.content.BadEvent;
 import dev.digest.common.content.SampleEvents;
 import dev.digest.common.content.Window;
@@ -19,8 +21,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -60,13 +66,16 @@ public class RunLedger {
             ON CONFLICT DO NOTHING
             """;
 
+    // Requests' runs created together (see Coalescer); a digest the application lacks gets none.
     private static final String CREATE = """
             INSERT INTO digest_runs (id, application_id, digest_id, trigger, status, test_recipient, test_events,
                                      available_at, created_at, updated_at)
-            SELECT $1::uuid, d.application_id, d.id, $4::text, 'queued', $5::text, $7::jsonb,
-                   now() + $6::bigint * interval '1 millisecond', now(), now()
-            FROM digest_digests d WHERE d.application_id = $2 AND d.id = $3
-            RETURNING created_at
+            SELECT r.id, d.application_id, d.id, r.trigger, 'queued', r.test_recipient, r.test_events::jsonb,
+                   now() + r.grace_ms * interval '1 millisecond', now(), now()
+            FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::text[])
+                AS r(id, application_id, digest_id, trigger, test_recipient, grace_ms, test_events)
+            JOIN digest_digests d ON d.application_id = r.application_id AND d.id = r.digest_id
+            RETURNING id, created_at
             """;
 
     private static final String CREATE_SCHEDULED = """
@@ -105,18 +114,24 @@ public class RunLedger {
     // duplicate does not take it early. A running run only when its lease lapsed, or when its own
     // message was reclaimed from a consumer that stopped keeping it alive.
     private static final String CLAIM = """
-            WITH claimed AS (
-            UPDATE digest_runs
-            SET status = 'running', attempts = attempts + 1, claims = claims + 1, turn_wait = false,
-                started_at = now(), first_claimed_at = COALESCE(first_claimed_at, now()), worker_id = $2,
-                stream_message_id = $3, enqueued_at = %s,
-                lease_expires_at = now() + $4::bigint * interval '1 millisecond', updated_at = now()
-            WHERE id = $1
-              AND ((status = 'queued'
-                    AND (available_at <= now() OR stream_message_id = $3 OR (enqueued_at IS NULL AND stream_message_id IS NULL)))
-                OR (status = 'running' AND (lease_expires_at < now() OR stream_message_id = $3)))
-            RETURNING id, application_id, digest_id, trigger, test_recipient, test_events, attempts, claims,
-                      first_claimed_at, scheduled_for, window_start, window_end),
+            WITH input AS (
+                SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[])
+                    AS i(id, worker_id, message_id, lease_ms)),
+            claimed AS (
+                UPDATE digest_runs r
+                SET status = 'running', attempts = r.attempts + 1, claims = r.claims + 1, turn_wait = false,
+                    started_at = now(), first_claimed_at = COALESCE(r.first_claimed_at, now()),
+                    worker_id = i.worker_id, stream_message_id = i.message_id, enqueued_at = %s,
+                    lease_expires_at = now() + i.lease_ms * interval '1 millisecond', updated_at = now()
+                FROM input i
+                WHERE r.id = i.id
+                  AND ((r.status = 'queued'
+                        AND (r.available_at <= now() OR r.stream_message_id = i.message_id
+                             OR (r.enqueued_at IS NULL AND r.stream_message_id IS NULL)))
+                    OR (r.status = 'running' AND (r.lease_expires_at < now() OR r.stream_message_id = i.message_id)))
+                RETURNING r.id, r.application_id, r.digest_id, r.trigger, r.test_recipient, r.test_events, r.attempts,
+                          r.claims, r.first_claimed_at, r.scheduled_for, r.window_start, r.window_end,
+                          r.worker_id, r.stream_message_id),
             -- A claim still running in the history is one whose worker stopped renewing its lease.
             lapsed AS (
                 UPDATE digest_run_attempts a
@@ -125,9 +140,9 @@ public class RunLedger {
                 FROM claimed c WHERE a.run_id = c.id AND a.outcome = 'running'),
             attempt AS (
                 INSERT INTO digest_run_attempts (run_id, claim, attempt, application_id, worker_id, started_at)
-                SELECT id, claims, attempts, application_id, $2, now() FROM claimed)
+                SELECT id, claims, attempts, application_id, worker_id, now() FROM claimed)
             SELECT * FROM claimed
-            """.formatted(MESSAGE_TIME.formatted("$3"));
+            """.formatted(MESSAGE_TIME.formatted("i.message_id"));
 
     private static final String RENEW_LEASES = """
             UPDATE digest_runs r SET lease_expires_at = now() + $3::bigint * interval '1 millisecond'
@@ -137,18 +152,32 @@ public class RunLedger {
             """;
 
     // Windows of one digest are fixed one at a time, and a finishing run wakes the next under
-    // the same lock, so a run cannot start waiting just after the run it waits for finished.
+    // the same lock, so a run cannot start waiting just after the run it waits for finished. A
+    // batch takes its digests' locks in one order, so two batches may wait for each other but
+    // never deadlock.
     private static final String LOCK_DIGEST = """
             SELECT pg_advisory_xact_lock(hashtextextended('digest-window:' || $1::uuid::text, 0))
             """;
 
-    // Another non-test run of the digest whose window is fixed and not yet delivered (running,
-    // or queued for a retry): this run's window starts where that one's ends once it succeeded.
-    private static final String OPEN_WINDOW = """
-            SELECT 1 FROM digest_runs
-            WHERE digest_id = $1 AND id <> $2 AND trigger <> 'test' AND status IN ('queued', 'running')
-              AND window_end IS NOT NULL
-            LIMIT 1
+    private static final String LOCK_DIGESTS = """
+            SELECT pg_advisory_xact_lock(k) FROM (
+                SELECT DISTINCT hashtextextended('digest-window:' || d::text, 0) AS k FROM unnest($1::uuid[]) AS d
+                ORDER BY 1) locks
+            """;
+
+    // Per run: whether another non-test run of the digest has its window fixed and not yet
+    // delivered (running, or queued for a retry), in which case this run's window starts where
+    // that one's ends once it succeeded; and the end of the digest's last succeeded window.
+    private static final String WINDOW_STATE = """
+            SELECT i.holds AND EXISTS (
+                       SELECT 1 FROM digest_runs o
+                       WHERE o.digest_id = i.digest_id AND o.id <> i.id AND o.trigger <> 'test'
+                         AND o.status IN ('queued', 'running') AND o.window_end IS NOT NULL) AS open,
+                   (SELECT max(p.window_end) FROM digest_runs p
+                    WHERE p.digest_id = i.digest_id AND p.status = 'succeeded' AND p.trigger <> 'test'
+                      AND p.id <> i.id) AS previous_end
+            FROM unnest($1::uuid[], $2::uuid[], $3::boolean[]) WITH ORDINALITY AS i(id, digest_id, holds, ord)
+            ORDER BY i.ord
             """;
 
     private static final String PREVIOUS_WINDOW_END = """
@@ -159,47 +188,57 @@ public class RunLedger {
     // The attempt it claimed is given back: the run did nothing but find its turn had not come.
     private static final String WAIT_TURN = """
             WITH waiting AS (
-                UPDATE digest_runs
-                SET status = 'queued', turn_wait = true, stream_message_id = NULL, attempts = attempts - 1,
-                    lease_expires_at = NULL, available_at = now() + $3::bigint * interval '1 millisecond',
+                UPDATE digest_runs r
+                SET status = 'queued', turn_wait = true, stream_message_id = NULL, attempts = r.attempts - 1,
+                    lease_expires_at = NULL, available_at = now() + i.wait_ms * interval '1 millisecond',
                     updated_at = now()
-                WHERE id = $1 AND status = 'running' AND claims = $2
-                RETURNING id, claims),
+                FROM unnest($1::uuid[], $2::int[], $3::bigint[]) AS i(id, claims, wait_ms)
+                WHERE r.id = i.id AND r.status = 'running' AND r.claims = i.claims
+                RETURNING r.id, r.claims),
             given_back AS (
                 DELETE FROM digest_run_attempts a USING waiting w WHERE a.run_id = w.id AND a.claim = w.claims)
             SELECT id FROM waiting
             """;
 
     private static final String FIX_WINDOW = """
-            UPDATE digest_runs SET window_start = $3, window_end = $4, updated_at = now()
-            WHERE id = $1 AND status = 'running' AND claims = $2 AND window_end IS NULL
+            UPDATE digest_runs r SET window_start = i.start_at, window_end = i.end_at, updated_at = now()
+            FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::timestamptz[]) AS i(id, claims, start_at, end_at)
+            WHERE r.id = i.id AND r.status = 'running' AND r.claims = i.claims AND r.window_end IS NULL
+            RETURNING r.id
             """;
 
+    // A run that held its digest's window marks the digest as run.
     private static final String FINISH = """
             WITH finished AS (
-                UPDATE digest_runs
-                SET status = $3, event_count = $4, error = $5, bad_event_count = $6, bad_events = $7,
+                UPDATE digest_runs r
+                SET status = i.status, event_count = i.event_count, error = i.error,
+                    bad_event_count = i.bad_event_count, bad_events = i.bad_events::jsonb,
                     lease_expires_at = NULL, finished_at = now(), updated_at = now()
-                WHERE id = $1 AND status = 'running' AND claims = $2
-                RETURNING id, claims),
+                FROM unnest($1::uuid[], $2::int[], $3::text[], $4::int[], $5::text[], $6::int[], $7::text[], $8::text[])
+                    AS i(id, claims, status, event_count, error, bad_event_count, bad_events, error_detail)
+                WHERE r.id = i.id AND r.status = 'running' AND r.claims = i.claims
+                RETURNING r.id, r.claims, r.digest_id, r.trigger, i.status, i.error, i.error_detail),
             attempt AS (
                 UPDATE digest_run_attempts a
-                SET outcome = $3, error = $5, error_detail = $8, finished_at = now(), updated_at = now()
-                FROM finished f WHERE a.run_id = f.id AND a.claim = f.claims)
+                SET outcome = f.status, error = f.error, error_detail = f.error_detail, finished_at = now(),
+                    updated_at = now()
+                FROM finished f WHERE a.run_id = f.id AND a.claim = f.claims),
+            touched AS (
+                UPDATE digest_digests d SET last_run_at = now()
+                WHERE d.id IN (SELECT digest_id FROM finished WHERE trigger <> 'test'))
             SELECT id FROM finished
             """;
 
-    private static final String TOUCH_DIGEST = """
-            UPDATE digest_digests SET last_run_at = now() WHERE id = $1
-            """;
-
-    // Oldest window first: scheduled runs by their instant, manual ones by when they were asked for.
+    // Per digest, its oldest waiting window first: scheduled runs by their instant, manual ones by
+    // when they were asked for.
     private static final String WAKE_NEXT = """
-            UPDATE digest_runs SET turn_wait = false, available_at = now(), updated_at = now()
-            WHERE id = (SELECT id FROM digest_runs WHERE digest_id = $1 AND status = 'queued' AND turn_wait
-                        ORDER BY COALESCE(scheduled_for, created_at), id LIMIT 1)
-              AND status = 'queued' AND turn_wait
-            RETURNING id
+            UPDATE digest_runs r SET turn_wait = false, available_at = now(), updated_at = now()
+            FROM (SELECT (SELECT w.id FROM digest_runs w
+                          WHERE w.digest_id = d AND w.status = 'queued' AND w.turn_wait
+                          ORDER BY COALESCE(w.scheduled_for, w.created_at), w.id LIMIT 1) AS id
+                  FROM unnest($1::uuid[]) AS d) next
+            WHERE r.id = next.id AND r.status = 'queued' AND r.turn_wait
+            RETURNING r.id, r.digest_id
             """;
 
     private static final String RETRY_LATER = """
@@ -312,8 +351,25 @@ public class RunLedger {
         }
     }
 
+    // Moves are batched across the runs worked on at once (see Coalescer): the api's creations
+    // and a worker's claims, windows and finishes each take one statement per batch, not per run.
+    private static final int MAX_BATCH = 500;
+    // Window fixes and finishes take an advisory lock per digest; PostgreSQL's shared lock table
+    // holds max_locks_per_transaction (64) times max_connections, so a batch takes at most 64.
+    private static final int LOCKING_BATCH = 64;
+    // One statement of a kind at a time: calls arriving meanwhile wait at most that statement's
+    // time and share the next one. More in flight made smaller batches and more transactions
+    // per run without finishing runs sooner (deploy/bench/throughput.py burst).
+    private static final int BATCHES_IN_FLIGHT = 1;
+
     private final Pool pool;
     private final RunEvents events;
+    private final Coalescer<Creation, CreatedRun> creations =
+            new Coalescer<>(MAX_BATCH, BATCHES_IN_FLIGHT, this::createAll);
+    private final Coalescer<Claim, ClaimedRun> claims = new Coalescer<>(MAX_BATCH, BATCHES_IN_FLIGHT, this::claimAll);
+    private final Coalescer<WindowFix, WindowTurn> windows =
+            new Coalescer<>(LOCKING_BATCH, BATCHES_IN_FLIGHT, this::fixWindows);
+    private final Coalescer<Finish, Finished> finishes = new Coalescer<>(LOCKING_BATCH, BATCHES_IN_FLIGHT, this::finishAll);
 
     public RunLedger(Pool pool, RunEvents events) {
         this.pool = pool;
@@ -330,18 +386,49 @@ public class RunLedger {
      */
     public Uni<CreatedRun> create(UUID applicationId, UUID digestId, RunTrigger trigger, String testRecipient,
             List<SampleEvents.Sample> testEvents, Duration publishGrace) {
-        UUID id = Uuid7.next();
-        Tuple arguments = Tuple.of(id, applicationId, digestId, trigger.wire(), testRecipient, publishGrace.toMillis())
-                .addValue(testEvents == null ? null : SampleEvents.toJson(testEvents));
-        return pool.preparedQuery(CREATE).execute(arguments)
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        return null;
-                    }
-                    Instant createdAt = instant(rows.iterator().next(), "created_at");
-                    events.announce(new RunChange(id, applicationId, digestId, RunStatus.QUEUED, createdAt));
-                    return new CreatedRun(new PublishableRun(id, applicationId, digestId, 0, 0), createdAt);
-                });
+        return creations.submit(new Creation(Uuid7.next(), applicationId, digestId, trigger, testRecipient, testEvents,
+                publishGrace));
+    }
+
+    private Uni<List<CreatedRun>> createAll(List<Creation> batch) {
+        int n = batch.size();
+        UUID[] ids = new UUID[n];
+        UUID[] applications = new UUID[n];
+        UUID[] digests = new UUID[n];
+        String[] triggers = new String[n];
+        String[] recipients = new String[n];
+        Long[] graces = new Long[n];
+        String[] samples = new String[n];
+        for (int i = 0; i < n; i++) {
+            Creation creation = batch.get(i);
+            ids[i] = creation.id();
+            applications[i] = creation.applicationId();
+            digests[i] = creation.digestId();
+            triggers[i] = creation.trigger().wire();
+            recipients[i] = creation.testRecipient();
+            graces[i] = creation.publishGrace().toMillis();
+            samples[i] = creation.testEvents() == null ? null : SampleEvents.toJson(creation.testEvents()).encode();
+        }
+        Tuple arguments = Tuple.tuple(List.of(ids, applications, digests, triggers, recipients, graces, samples));
+        return pool.preparedQuery(CREATE).execute(arguments).map(rows -> {
+            Map<UUID, Instant> created = new HashMap<>();
+            rows.forEach(row -> created.put(row.getUUID("id"), instant(row, "created_at")));
+            List<CreatedRun> answers = new ArrayList<>(n);
+            List<RunChange> changes = new ArrayList<>();
+            for (Creation creation : batch) {
+                Instant createdAt = created.get(creation.id());
+                if (createdAt == null) {
+                    answers.add(null);
+                    continue;
+                }
+                changes.add(new RunChange(creation.id(), creation.applicationId(), creation.digestId(), RunStatus.QUEUED,
+                        createdAt));
+                answers.add(new CreatedRun(new PublishableRun(creation.id(), creation.applicationId(),
+                        creation.digestId(), 0, 0), createdAt));
+            }
+            events.announce(changes);
+            return answers;
+        });
     }
 
     /** Announces scheduled runs once the dispatcher's transaction that created them committed. */
@@ -429,15 +516,41 @@ public class RunLedger {
 
     /** {@link RunTransition#CLAIM}: the claimed run, or null when this message does not get it. */
     public Uni<ClaimedRun> claim(UUID runId, String messageId, String workerId, Duration lease) {
-        return pool.preparedQuery(CLAIM).execute(Tuple.of(runId, workerId, messageId, lease.toMillis()))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        return null;
-                    }
-                    ClaimedRun claimed = toClaimed(rows.iterator().next());
-                    events.announce(RunEvents.now(claimed, RunStatus.RUNNING));
-                    return claimed;
-                });
+        return claims.submit(new Claim(runId, messageId, workerId, lease));
+    }
+
+    // A message named twice in one batch is claimed in a second round, all rounds in one
+    // transaction: a failure then leaves every claim of the batch undone, none half made.
+    private Uni<List<ClaimedRun>> claimAll(List<Claim> batch) {
+        Uni<List<ClaimedRun>> claimed = Rounds.distinct(batch, Claim::runId)
+                ? claimRound(pool, batch)
+                : pool.withTransaction(connection -> Rounds.distinctBy(batch, Claim::runId,
+                        round -> claimRound(connection, round)));
+        return claimed.invoke(runs -> events.announce(runs.stream().filter(Objects::nonNull)
+                .map(run -> RunEvents.now(run, RunStatus.RUNNING)).toList()));
+    }
+
+    // Rows are updated in run id order, as every batch does, so two workers' claims cannot deadlock.
+    private static Uni<List<ClaimedRun>> claimRound(SqlClient client, List<Claim> round) {
+        List<Claim> ordered = round.stream().sorted(Comparator.comparing(Claim::runId)).toList();
+        UUID[] ids = new UUID[ordered.size()];
+        String[] workers = new String[ordered.size()];
+        String[] messages = new String[ordered.size()];
+        Long[] leases = new Long[ordered.size()];
+        for (int i = 0; i < ordered.size(); i++) {
+            Claim claim = ordered.get(i);
+            ids[i] = claim.runId();
+            workers[i] = claim.workerId();
+            messages[i] = claim.messageId();
+            leases[i] = claim.lease().toMillis();
+        }
+        return client.preparedQuery(CLAIM).execute(Tuple.of(ids, workers, messages, leases)).map(rows -> {
+            Map<UUID, ClaimedRun> claimed = new HashMap<>();
+            for (Row row : rows) {
+                claimed.put(row.getUUID("id"), toClaimed(row));
+            }
+            return round.stream().map(claim -> claimed.get(claim.runId())).toList();
+        });
     }
 
     /** {@link RunTransition#RENEW_LEASE} of runs a worker holds; the ids it still holds. */
@@ -461,33 +574,91 @@ public class RunLedger {
      * wakes this one ({@code turnWaitMax} at the most, as a safety net).
      */
     public Uni<WindowTurn> fixWindow(ClaimedRun run, Instant end, Duration lookback, Duration turnWaitMax) {
-        return pool.withTransaction(connection -> connection.preparedQuery(LOCK_DIGEST).execute(Tuple.of(run.digestId()))
-                .chain(() -> connection.preparedQuery(OPEN_WINDOW).execute(Tuple.of(run.digestId(), run.id())))
-                .chain(open -> {
-                    if (open.size() > 0) {
-                        return connection.preparedQuery(WAIT_TURN)
-                                .execute(Tuple.of(run.id(), run.claim(), turnWaitMax.toMillis()))
-                                .map(rows -> {
-                                    if (rows.size() == 0) {
-                                        return WindowTurn.LOST;
-                                    }
-                                    events.announce(RunEvents.now(run, RunStatus.QUEUED));
-                                    return WindowTurn.WAITING;
-                                });
-                    }
-                    return previousWindowEnd(connection, run.digestId(), run.id())
-                            .map(previous -> Window.closingAt(end, previous, lookback))
-                            .chain(window -> recordWindow(connection, run, window)
-                                    .map(recorded -> recorded ? new WindowTurn(window, false) : WindowTurn.LOST));
-                }));
+        return windows.submit(new WindowFix(run, end, lookback, turnWaitMax));
     }
 
     /** A test run's window: what the next window holds so far. It fixes nothing for other runs. */
     public Uni<WindowTurn> testWindow(ClaimedRun run, Instant end, Duration lookback) {
-        return previousWindowEnd(pool, run.digestId(), run.id())
-                .map(previous -> Window.closingAt(end, previous, lookback))
-                .chain(window -> recordWindow(pool, run, window)
-                        .map(recorded -> recorded ? new WindowTurn(window, false) : WindowTurn.LOST));
+        return windows.submit(new WindowFix(run, end, lookback, Duration.ZERO));
+    }
+
+    // One transaction for the batch: the digests' locks, then per round (no digest twice) the
+    // digests' state, the runs that wait their turn and the windows fixed.
+    private Uni<List<WindowTurn>> fixWindows(List<WindowFix> batch) {
+        UUID[] locked = batch.stream().filter(fix -> fix.run().holdsWindow()).map(fix -> fix.run().digestId())
+                .toArray(UUID[]::new);
+        return pool.withTransaction(connection -> (locked.length == 0 ? Uni.createFrom().voidItem()
+                        : connection.preparedQuery(LOCK_DIGESTS).execute(Tuple.of((Object) locked)).replaceWithVoid())
+                .chain(() -> Rounds.distinctBy(batch,
+                        fix -> fix.run().holdsWindow() ? fix.run().digestId() : fix.run().id(),
+                        round -> fixRound(connection, round))))
+                .invoke(turns -> {
+                    List<RunChange> waiting = new ArrayList<>();
+                    for (int i = 0; i < batch.size(); i++) {
+                        if (turns.get(i).waiting()) {
+                            waiting.add(RunEvents.now(batch.get(i).run(), RunStatus.QUEUED));
+                        }
+                    }
+                    events.announce(waiting);
+                });
+    }
+
+    private Uni<List<WindowTurn>> fixRound(SqlClient connection, List<WindowFix> round) {
+        UUID[] ids = round.stream().map(fix -> fix.run().id()).toArray(UUID[]::new);
+        UUID[] digests = round.stream().map(fix -> fix.run().digestId()).toArray(UUID[]::new);
+        Boolean[] holds = round.stream().map(fix -> fix.run().holdsWindow()).toArray(Boolean[]::new);
+        return connection.preparedQuery(WINDOW_STATE).execute(Tuple.of(ids, digests, holds)).chain(state -> {
+            List<WindowFix> waiting = new ArrayList<>();
+            List<WindowFix> fixing = new ArrayList<>();
+            List<Window> windows = new ArrayList<>();
+            Window[] planned = new Window[round.size()];
+            int i = 0;
+            for (Row row : state) {
+                WindowFix fix = round.get(i);
+                if (row.getBoolean("open")) {
+                    waiting.add(fix);
+                } else {
+                    planned[i] = Window.closingAt(fix.end(), instant(row, "previous_end"), fix.lookback());
+                    fixing.add(fix);
+                    windows.add(planned[i]);
+                }
+                i++;
+            }
+            return Uni.combine().all().unis(waitTurns(connection, waiting), recordWindows(connection, fixing, windows))
+                    .with((waited, fixed) -> {
+                        List<WindowTurn> turns = new ArrayList<>(round.size());
+                        for (int k = 0; k < round.size(); k++) {
+                            UUID id = round.get(k).run().id();
+                            if (planned[k] == null) {
+                                turns.add(waited.contains(id) ? WindowTurn.WAITING : WindowTurn.LOST);
+                            } else {
+                                turns.add(fixed.contains(id) ? new WindowTurn(planned[k], false) : WindowTurn.LOST);
+                            }
+                        }
+                        return turns;
+                    });
+        });
+    }
+
+    private static Uni<Set<UUID>> waitTurns(SqlClient connection, List<WindowFix> waiting) {
+        if (waiting.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        UUID[] ids = waiting.stream().map(fix -> fix.run().id()).toArray(UUID[]::new);
+        Integer[] claims = waiting.stream().map(fix -> fix.run().claim()).toArray(Integer[]::new);
+        Long[] waits = waiting.stream().map(fix -> fix.turnWaitMax().toMillis()).toArray(Long[]::new);
+        return connection.preparedQuery(WAIT_TURN).execute(Tuple.of(ids, claims, waits)).map(RunLedger::ids);
+    }
+
+    private static Uni<Set<UUID>> recordWindows(SqlClient connection, List<WindowFix> fixing, List<Window> windows) {
+        if (fixing.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        UUID[] ids = fixing.stream().map(fix -> fix.run().id()).toArray(UUID[]::new);
+        Integer[] claims = fixing.stream().map(fix -> fix.run().claim()).toArray(Integer[]::new);
+        OffsetDateTime[] starts = windows.stream().map(window -> utc(window.start())).toArray(OffsetDateTime[]::new);
+        OffsetDateTime[] ends = windows.stream().map(window -> utc(window.end())).toArray(OffsetDateTime[]::new);
+        return connection.preparedQuery(FIX_WINDOW).execute(Tuple.of(ids, claims, starts, ends)).map(RunLedger::ids);
     }
 
     /**
@@ -502,32 +673,100 @@ public class RunLedger {
     /** As above, with the failure's exception chain for the attempt history ({@code errorDetail}, may be null). */
     public Uni<Finished> finish(ClaimedRun run, RunStatus status, int eventCount, String error, String errorDetail,
             List<BadEvent> badEvents) {
-        Tuple arguments = Tuple.of(run.id(), run.claim(), RunTransition.FINISH.checkTarget(status).wire(), eventCount,
-                        error, badEvents.size())
-                .addValue(noted(badEvents))
-                .addValue(errorDetail);
-        return finishing(run, arguments).invoke(finished -> {
-            if (finished.done()) {
-                events.announce(RunEvents.now(run, status));
+        return finishes.submit(new Finish(run, RunTransition.FINISH.checkTarget(status), eventCount, error, errorDetail,
+                badEvents));
+    }
+
+    // Runs that held their digest's window finish under the digests' locks, with the wake-up of
+    // each digest's next waiting run in the same transaction; a run named twice (a second round)
+    // makes the whole batch one transaction.
+    private Uni<List<Finished>> finishAll(List<Finish> batch) {
+        boolean locks = batch.stream().anyMatch(finish -> finish.run().holdsWindow());
+        Uni<List<Finished>> finished;
+        if (!Rounds.distinct(batch, finish -> finish.run().id())) {
+            finished = pool.withTransaction(connection -> Rounds.distinctBy(batch, finish -> finish.run().id(),
+                    round -> finishRound(connection, round)));
+        } else if (locks) {
+            finished = pool.withTransaction(connection -> finishRound(connection, batch));
+        } else {
+            finished = finishRound(pool, batch);
+        }
+        return finished.invoke(answers -> {
+            List<RunChange> changes = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                if (answers.get(i).done()) {
+                    changes.add(RunEvents.now(batch.get(i).run(), batch.get(i).status()));
+                }
             }
+            events.announce(changes);
         });
     }
 
-    private Uni<Finished> finishing(ClaimedRun run, Tuple arguments) {
-        if (!run.holdsWindow()) {
-            return pool.preparedQuery(FINISH).execute(arguments)
-                    .map(rows -> rows.size() > 0 ? new Finished(true, false) : Finished.LOST);
+    // In a transaction whenever a run of the round held its window (the caller's to open).
+    private static Uni<List<Finished>> finishRound(SqlClient client, List<Finish> round) {
+        UUID[] locked = round.stream().filter(finish -> finish.run().holdsWindow())
+                .map(finish -> finish.run().digestId()).distinct().toArray(UUID[]::new);
+        Tuple arguments = finishArguments(round.stream().sorted(Comparator.comparing(finish -> finish.run().id()))
+                .toList());
+        Uni<Woken> done = locked.length == 0
+                ? client.preparedQuery(FINISH).execute(arguments).map(rows -> new Woken(ids(rows), Set.of()))
+                : client.preparedQuery(LOCK_DIGESTS).execute(Tuple.of((Object) locked))
+                        .chain(() -> client.preparedQuery(FINISH).execute(arguments))
+                        .chain(rows -> wakeNext(client, round, ids(rows)));
+        return done.map(woken -> {
+            List<Finished> answers = new ArrayList<>(round.size());
+            for (Finish finish : round) {
+                answers.add(!woken.finished().contains(finish.run().id()) ? Finished.LOST
+                        : new Finished(true, finish.run().holdsWindow() && woken.digests().contains(finish.run().digestId())));
+            }
+            return answers;
+        });
+    }
+
+    // Only a run that finished lets the next one have its digest's window: a run whose claim was
+    // lost leaves that to the worker that took it over.
+    private static Uni<Woken> wakeNext(SqlClient connection, List<Finish> round, Set<UUID> finished) {
+        UUID[] digests = round.stream()
+                .filter(finish -> finish.run().holdsWindow() && finished.contains(finish.run().id()))
+                .map(finish -> finish.run().digestId()).distinct().toArray(UUID[]::new);
+        if (digests.length == 0) {
+            return Uni.createFrom().item(new Woken(finished, Set.of()));
         }
-        return pool.withTransaction(connection -> connection.preparedQuery(LOCK_DIGEST).execute(Tuple.of(run.digestId()))
-                .chain(() -> connection.preparedQuery(FINISH).execute(arguments))
-                .chain(rows -> {
-                    if (rows.size() == 0) {
-                        return Uni.createFrom().item(Finished.LOST);
-                    }
-                    return connection.preparedQuery(TOUCH_DIGEST).execute(Tuple.of(run.digestId()))
-                            .chain(() -> connection.preparedQuery(WAKE_NEXT).execute(Tuple.of(run.digestId())))
-                            .map(woken -> new Finished(true, woken.size() > 0));
-                }));
+        return connection.preparedQuery(WAKE_NEXT).execute(Tuple.of((Object) digests)).map(rows -> {
+            Set<UUID> woken = new HashSet<>();
+            rows.forEach(row -> woken.add(row.getUUID("digest_id")));
+            return new Woken(finished, woken);
+        });
+    }
+
+    private static Set<UUID> ids(RowSet<Row> rows) {
+        Set<UUID> ids = new HashSet<>();
+        rows.forEach(row -> ids.add(row.getUUID("id")));
+        return ids;
+    }
+
+    private static Tuple finishArguments(List<Finish> round) {
+        int n = round.size();
+        UUID[] ids = new UUID[n];
+        Integer[] claims = new Integer[n];
+        String[] statuses = new String[n];
+        Integer[] eventCounts = new Integer[n];
+        String[] errors = new String[n];
+        Integer[] badCounts = new Integer[n];
+        String[] badEvents = new String[n];
+        String[] details = new String[n];
+        for (int i = 0; i < n; i++) {
+            Finish finish = round.get(i);
+            ids[i] = finish.run().id();
+            claims[i] = finish.run().claim();
+            statuses[i] = finish.status().wire();
+            eventCounts[i] = finish.eventCount();
+            errors[i] = finish.error();
+            badCounts[i] = finish.badEvents().size();
+            badEvents[i] = noted(finish.badEvents()).encode();
+            details[i] = finish.errorDetail();
+        }
+        return Tuple.tuple(List.of(ids, claims, statuses, eventCounts, errors, badCounts, badEvents, details));
     }
 
     /** {@link RunTransition#RETRY_LATER}: back to the queue until {@code availableAt}; false when the claim was lost. */
@@ -614,7 +853,7 @@ public class RunLedger {
                                 RunChange change = new RunChange(runId, row.getUUID("application_id"), digestId,
                                         RunStatus.CANCELLED, Instant.now());
                                 return row.getValue("window_end") == null ? Uni.createFrom().item(change)
-                                        : connection.preparedQuery(WAKE_NEXT).execute(Tuple.of(digestId))
+                                        : connection.preparedQuery(WAKE_NEXT).execute(Tuple.of(new UUID[] {digestId}))
                                                 .replaceWith(change);
                             });
                 }))
@@ -699,12 +938,6 @@ public class RunLedger {
                 .map(rows -> instant(rows.iterator().next(), "window_end"));
     }
 
-    private static Uni<Boolean> recordWindow(SqlClient client, ClaimedRun run, Window window) {
-        return client.preparedQuery(FIX_WINDOW)
-                .execute(Tuple.of(run.id(), run.claim(), utc(window.start()), utc(window.end())))
-                .map(rows -> rows.rowCount() > 0);
-    }
-
     private static JsonArray noted(List<BadEvent> badEvents) {
         JsonArray noted = new JsonArray();
         badEvents.stream().limit(BAD_EVENTS_NOTED).forEach(bad -> noted.add(new JsonObject()
@@ -743,5 +976,23 @@ public class RunLedger {
 
     /** A queued run on the stream, as the reconciler checks it against Redis. */
     public record OnStream(UUID id, int claims, String messageId, Instant enqueuedAt) {
+    }
+
+    private record Creation(UUID id, UUID applicationId, UUID digestId, RunTrigger trigger, String testRecipient,
+            List<SampleEvents.Sample> testEvents, Duration publishGrace) {
+    }
+
+    private record Claim(UUID runId, String messageId, String workerId, Duration lease) {
+    }
+
+    private record WindowFix(ClaimedRun run, Instant end, Duration lookback, Duration turnWaitMax) {
+    }
+
+    private record Finish(ClaimedRun run, RunStatus status, int eventCount, String error, String errorDetail,
+            List<BadEvent> badEvents) {
+    }
+
+    // The runs a finishing batch finished, and the digests whose next waiting run it woke.
+    private record Woken(Set<UUID> finished, Set<UUID> digests) {
     }
 }

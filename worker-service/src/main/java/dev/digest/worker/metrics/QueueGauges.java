@@ -1,5 +1,6 @@
 package dev.digest.worker.metrics;
 
+import dev.digest.common.job.JobQueueConfig;
 import dev.digest.worker.config.WorkerConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,6 +38,7 @@ public class QueueGauges {
 
     private final ReactiveRedisDataSource redis;
     private final Pool pool;
+    private final JobQueueConfig queue;
     private final WorkerConfig config;
     private final AtomicLong length = new AtomicLong();
     private final AtomicLong pending = new AtomicLong();
@@ -45,9 +47,11 @@ public class QueueGauges {
     private final AtomicLong overdue = new AtomicLong();
     private final AtomicLong lapsed = new AtomicLong();
 
-    public QueueGauges(ReactiveRedisDataSource redis, Pool pool, WorkerConfig config, MeterRegistry registry) {
+    public QueueGauges(ReactiveRedisDataSource redis, Pool pool, JobQueueConfig queue, WorkerConfig config,
+            MeterRegistry registry) {
         this.redis = redis;
         this.pool = pool;
+        this.queue = queue;
         this.config = config;
         Gauge.builder("digest.queue.length", length, AtomicLong::get)
                 .description("Entries in the job stream").register(registry);
@@ -68,8 +72,8 @@ public class QueueGauges {
 
     @Scheduled(every = "${digest.worker.metrics-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
-        Uni<Void> stream = redis.execute("XLEN", config.stream()).invoke(r -> length.set(r.toLong()))
-                .chain(() -> redis.execute("XINFO", "GROUPS", config.stream()))
+        Uni<Void> stream = redis.execute("XLEN", queue.stream()).invoke(r -> length.set(r.toLong()))
+                .chain(() -> redis.execute("XINFO", "GROUPS", queue.stream()))
                 .invoke(this::readGroup)
                 .replaceWithVoid();
         Uni<Void> database = pool.preparedQuery(RUNS).execute(Tuple.of(config.overdueAfter().toMillis()))
@@ -87,7 +91,7 @@ public class QueueGauges {
 
     private void readGroup(Response groups) {
         for (Response group : groups) {
-            if (config.group().equals(group.get("name").toString())) {
+            if (queue.group().equals(group.get("name").toString())) {
                 pending.set(group.get("pending").toLong());
                 Response groupLag = group.get("lag");
                 // Redis reports no lag when it cannot tell (after some deletions); keep the last figure.

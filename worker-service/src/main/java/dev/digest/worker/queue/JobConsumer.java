@@ -56,12 +56,13 @@ public class JobConsumer {
         running = true;
         stream.ensureGroup().subscribe().with(
                 ok -> {
-                    LOG.infof("Consuming %s as %s in group %s", config.stream(), stream.consumer(), config.group());
+                    LOG.infof("Consuming %s as %s in group %s", stream.streamName(), stream.consumer(),
+                            stream.groupName());
                     pump();
                 },
                 failure -> {
                     LOG.errorf("Cannot create consumer group %s: %s; retrying on the next reclaim tick",
-                            config.group(), failure.toString());
+                            stream.groupName(), failure.toString());
                 });
     }
 

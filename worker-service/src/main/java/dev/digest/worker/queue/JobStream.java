@@ -1,5 +1,7 @@
 package dev.digest.worker.queue;
 
+import dev.digest.common.batch.Coalescer;
+import dev.digest.common.job.JobQueueConfig;
 import dev.digest.worker.config.WorkerConfig;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
@@ -15,6 +17,7 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +29,15 @@ public class JobStream {
 
     private final ReactiveRedisDataSource redis;
     private final ReactiveStreamCommands<String, String, String> streams;
+    private final JobQueueConfig queue;
     private final WorkerConfig config;
     private final String consumer;
+    private final Coalescer<String, Void> acks = new Coalescer<>(1_000, 2, this::ackAll);
 
-    public JobStream(ReactiveRedisDataSource redis, WorkerConfig config, ConsumerName consumer) {
+    public JobStream(ReactiveRedisDataSource redis, JobQueueConfig queue, WorkerConfig config, ConsumerName consumer) {
         this.redis = redis;
         this.streams = redis.stream(String.class);
+        this.queue = queue;
         this.config = config;
         this.consumer = consumer.get();
     }
@@ -40,22 +46,30 @@ public class JobStream {
         return consumer;
     }
 
+    public String streamName() {
+        return queue.stream();
+    }
+
+    public String groupName() {
+        return queue.group();
+    }
+
     /** Creates the group (and the stream) if missing; an existing group is fine. */
     public Uni<Void> ensureGroup() {
-        return streams.xgroupCreate(config.stream(), config.group(), "0", new XGroupCreateArgs().mkstream())
+        return streams.xgroupCreate(queue.stream(), queue.group(), "0", new XGroupCreateArgs().mkstream())
                 .onFailure(failure -> String.valueOf(failure.getMessage()).contains("BUSYGROUP"))
                 .recoverWithNull();
     }
 
     /** New messages for this consumer, waiting up to the read block time. */
     public Uni<List<StreamMessage<String, String, String>>> readNew(int count) {
-        return streams.xreadgroup(config.group(), consumer, config.stream(), ">",
+        return streams.xreadgroup(queue.group(), consumer, queue.stream(), ">",
                 new XReadGroupArgs().count(count).block(config.readBlock()));
     }
 
     /** Messages idle longer than the claim time in any consumer's pending list, now this consumer's. */
     public Uni<List<StreamMessage<String, String, String>>> claimAbandoned(int count) {
-        return streams.xautoclaim(config.stream(), config.group(), consumer, config.claimIdle(), "0-0", count)
+        return streams.xautoclaim(queue.stream(), queue.group(), consumer, config.claimIdle(), "0-0", count)
                 .map(claimed -> claimed.getMessages());
     }
 
@@ -64,16 +78,16 @@ public class JobStream {
         if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return streams.xclaim(config.stream(), config.group(), consumer, Duration.ZERO, new XClaimArgs().justId(),
+        return streams.xclaim(queue.stream(), queue.group(), consumer, Duration.ZERO, new XClaimArgs().justId(),
                 ids.toArray(String[]::new)).replaceWithVoid();
     }
 
     /** The group's last delivered id; "0-0" when the group (or the stream) does not exist. */
     public Uni<String> lastDelivered() {
-        return redis.execute("XINFO", "GROUPS", config.stream())
+        return redis.execute("XINFO", "GROUPS", queue.stream())
                 .map(groups -> {
                     for (Response group : groups) {
-                        if (config.group().equals(group.get("name").toString())) {
+                        if (queue.group().equals(group.get("name").toString())) {
                             return group.get("last-delivered-id").toString();
                         }
                     }
@@ -97,10 +111,10 @@ public class JobStream {
         List<Request> requests = new ArrayList<>(ids.size() * 2);
         List<Integer> pendingAt = new ArrayList<>(ids.size());
         for (String id : ids) {
-            requests.add(Request.cmd(Command.XRANGE).arg(config.stream()).arg(id).arg(id).arg("COUNT").arg(1));
+            requests.add(Request.cmd(Command.XRANGE).arg(queue.stream()).arg(id).arg(id).arg("COUNT").arg(1));
             if (StreamIds.compare(id, lastDelivered) <= 0) {
                 pendingAt.add(requests.size());
-                requests.add(Request.cmd(Command.XPENDING).arg(config.stream()).arg(config.group())
+                requests.add(Request.cmd(Command.XPENDING).arg(queue.stream()).arg(queue.group())
                         .arg(id).arg(id).arg(1));
             } else {
                 pendingAt.add(-1);
@@ -125,7 +139,7 @@ public class JobStream {
 
     /** The group's consumers: name, messages pending with it, milliseconds since it last read. */
     public Uni<List<GroupConsumer>> consumers() {
-        return redis.execute("XINFO", "CONSUMERS", config.stream(), config.group()).map(rows -> {
+        return redis.execute("XINFO", "CONSUMERS", queue.stream(), queue.group()).map(rows -> {
             List<GroupConsumer> consumers = new ArrayList<>();
             for (Response row : rows) {
                 consumers.add(new GroupConsumer(row.get("name").toString(), row.get("pending").toLong(),
@@ -137,7 +151,7 @@ public class JobStream {
 
     /** Removes a consumer from the group; only ever called for one that holds nothing. */
     public Uni<Void> removeConsumer(String name) {
-        return streams.xgroupDelConsumer(config.stream(), config.group(), name).replaceWithVoid();
+        return streams.xgroupDelConsumer(queue.stream(), queue.group(), name).replaceWithVoid();
     }
 
     /** A consumer of the group as XINFO CONSUMERS reports it. */
@@ -148,13 +162,19 @@ public class JobStream {
         return response == null ? 0 : response.size();
     }
 
+    /** Acknowledges the message; the acknowledgements of jobs finishing together go in one XACK. */
     public Uni<Void> ack(String id) {
-        return streams.xack(config.stream(), config.group(), id).replaceWithVoid();
+        return acks.submit(id);
+    }
+
+    private Uni<List<Void>> ackAll(List<String> ids) {
+        return streams.xack(queue.stream(), queue.group(), ids.toArray(String[]::new))
+                .map(acked -> Collections.<Void>nCopies(ids.size(), null));
     }
 
     /** Removes dead-letter entries added before {@code epochMillis}; how many. */
     public Uni<Long> trimDeadLettersBefore(long epochMillis) {
-        return streams.xtrim(config.deadLetterStream(), new XTrimArgs().minid(epochMillis + "-0"));
+        return streams.xtrim(queue.deadLetterStream(), new XTrimArgs().minid(epochMillis + "-0"));
     }
 
     /** Copies a message to the dead-letter stream with the reason; the original is acknowledged separately. */
@@ -162,6 +182,6 @@ public class JobStream {
         Map<String, String> fields = new java.util.HashMap<>(message.payload());
         fields.put("originalId", message.id());
         fields.put("reason", reason);
-        return streams.xadd(config.deadLetterStream(), fields).replaceWithVoid();
+        return streams.xadd(queue.deadLetterStream(), fields).replaceWithVoid();
     }
 }

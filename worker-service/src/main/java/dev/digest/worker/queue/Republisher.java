@@ -1,7 +1,7 @@
 package dev.digest.worker.queue;
 
+import dev.digest.common.job.JobQueueConfig;
 import dev.digest.common.run.RunLedger;
-import dev.digest.worker.config.WorkerConfig;
 import dev.digest.worker.run.NextRunSignal;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
@@ -30,15 +30,15 @@ public class Republisher implements NextRunSignal {
     private final Pool pool;
     private final RunLedger ledger;
     private final ReactiveStreamCommands<String, String, String> streams;
-    private final WorkerConfig config;
+    private final JobQueueConfig queue;
     private final AtomicBoolean publishing = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
 
-    public Republisher(Pool pool, RunLedger ledger, ReactiveRedisDataSource redis, WorkerConfig config) {
+    public Republisher(Pool pool, RunLedger ledger, ReactiveRedisDataSource redis, JobQueueConfig queue) {
         this.pool = pool;
         this.ledger = ledger;
         this.streams = redis.stream(String.class);
-        this.config = config;
+        this.queue = queue;
     }
 
     @Scheduled(every = "${digest.worker.republish-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -74,7 +74,8 @@ public class Republisher implements NextRunSignal {
     public Uni<Integer> publishDue() {
         return pool.withTransaction(connection -> ledger.dueForPublication(connection, BATCH)
                 .chain(due -> Multi.createFrom().iterable(due)
-                        .onItem().transformToUniAndConcatenate(run -> streams.xadd(config.stream(), run.job().toFields()))
+                        .onItem().transformToUniAndConcatenate(
+                                run -> streams.xadd(queue.stream(), run.job().toFields()))
                         .collect().asList()
                         .chain(messageIds -> ledger.recordPublished(connection, due, messageIds))
                         .map(List::size)));

@@ -1,6 +1,6 @@
 package dev.digest.worker.queue;
 
-import dev.digest.worker.config.WorkerConfig;
+import dev.digest.common.job.JobQueueConfig;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.quarkus.redis.datasource.stream.XTrimArgs;
@@ -22,12 +22,12 @@ public class StreamTrimmer {
 
     private final ReactiveRedisDataSource redis;
     private final ReactiveStreamCommands<String, String, String> streams;
-    private final WorkerConfig config;
+    private final JobQueueConfig queue;
 
-    public StreamTrimmer(ReactiveRedisDataSource redis, WorkerConfig config) {
+    public StreamTrimmer(ReactiveRedisDataSource redis, JobQueueConfig queue) {
         this.redis = redis;
         this.streams = redis.stream(String.class);
-        this.config = config;
+        this.queue = queue;
     }
 
     @Scheduled(every = "${digest.worker.trim-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -38,7 +38,7 @@ public class StreamTrimmer {
 
     /** How many entries were removed from the job stream. */
     public Uni<Long> trim() {
-        return trim(config.stream(), config.group());
+        return trim(queue.stream(), queue.group());
     }
 
     /** How many entries were removed from {@code stream}, as far as {@code group} is done with them. */

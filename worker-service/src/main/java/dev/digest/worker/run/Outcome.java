@@ -1,5 +1,7 @@
 package dev.digest.worker.run;
 
+import dev.digest.common.run.RunStatus;
+
 /** What became of a job; the consumer acknowledges every outcome and dead-letters {@link #DEAD}. */
 public enum Outcome {
     /** Every recipient was sent to (or skipped as unsubscribed). */
@@ -15,5 +17,16 @@ public enum Outcome {
     /** Attempts exhausted. */
     DEAD,
     /** The message no longer owns its run (a duplicate, or the run is done). */
-    IGNORED
+    IGNORED;
+
+    /** The outcome of a run that reached this final status. */
+    public static Outcome of(RunStatus status) {
+        return switch (status) {
+            case SUCCEEDED -> SUCCEEDED;
+            case SKIPPED -> SKIPPED;
+            case FAILED -> FAILED;
+            case DEAD -> DEAD;
+            default -> throw new IllegalArgumentException(status + " is not a status a worker finishes a run with");
+        };
+    }
 }

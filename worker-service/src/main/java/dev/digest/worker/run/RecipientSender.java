@@ -1,5 +1,6 @@
 package dev.digest.worker.run;
 
+import dev.digest.common.content.DigestEmail;
 import dev.digest.common.content.RenderedEmail;
 import dev.digest.common.run.ClaimedRun;
 import dev.digest.worker.mail.DigestMailer;
@@ -7,16 +8,26 @@ import dev.digest.worker.mail.EmailLogStore;
 import dev.digest.worker.mail.SmtpCircuit;
 import dev.digest.worker.mail.SmtpFailure;
 import dev.digest.worker.metrics.JobMetrics;
+import dev.digest.worker.config.WorkerConfig;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * One recipient of a run: logged {@code sending}, sent, then logged {@code sent}; or logged
+ * A run's recipients: each logged {@code sending}, sent, then logged {@code sent}; or logged
  * {@code skipped} when they unsubscribed. A recipient whose log says sent is never sent again,
  * nor is one the SMTP server refused for good (5xx).
+ *
+ * <p>Recipients go in chunks: a chunk is rendered, logged {@code sending} in one statement, and
+ * sent over the pooled SMTP connections a few at a time; the {@code sent} records are grouped
+ * with other runs' (see EmailLogStore). A list of 10,000 recipients takes a statement per chunk,
+ * not a round trip per recipient.
  *
  * <p>Once the SMTP server has accepted a message, the {@code sent} record is retried until
  * PostgreSQL answers, for as long as the run's lease surely holds: failing the attempt instead
@@ -34,14 +45,18 @@ public class RecipientSender {
     private final JobMetrics metrics;
     private final LeaseKeeper leases;
     private final SmtpCircuit circuit;
+    private final int chunk;
+    private final int sendsAtOnce;
 
     public RecipientSender(EmailLogStore logs, DigestMailer mailer, JobMetrics metrics, LeaseKeeper leases,
-            SmtpCircuit circuit) {
+            SmtpCircuit circuit, WorkerConfig config) {
         this.logs = logs;
         this.mailer = mailer;
         this.metrics = metrics;
         this.leases = leases;
         this.circuit = circuit;
+        this.chunk = config.recipientChunk();
+        this.sendsAtOnce = config.sendsPerRun();
     }
 
     /** What became of one recipient in this attempt. */
@@ -62,17 +77,59 @@ public class RecipientSender {
         }
     }
 
-    public Uni<Result> send(ClaimedRun run, String recipient, String unsubscribeUrl, Uni<RenderedEmail> rendered) {
-        String messageId = mailer.messageId(run.id(), recipient);
-        return rendered.chain(email -> logs.begin(run.applicationId(), run.id(), recipient, email.subject()).chain(toSend -> {
-            if (!toSend) {
-                return Uni.createFrom().item(Result.done(recipient));
-            }
-            return mailer.send(recipient, email, messageId, unsubscribeUrl).replaceWith(Result.done(recipient))
-                    .onFailure().recoverWithUni(failure -> notSent(run, recipient, SmtpFailure.of(failure)))
-                    .call(result -> result.kind() == Kind.DONE ? recordSent(run, recipient, messageId)
-                            : Uni.createFrom().voidItem());
+    /**
+     * Delivers the email to every recipient, {@code first} being the first recipient's email,
+     * already rendered. Fails when a recipient's email cannot be rendered (those of earlier
+     * chunks may have been sent).
+     */
+    public Uni<List<Result>> deliver(ClaimedRun run, DigestEmail email, List<String> recipients, RenderedEmail first) {
+        List<List<String>> chunks = new ArrayList<>();
+        for (int from = 0; from < recipients.size(); from += chunk) {
+            chunks.add(recipients.subList(from, Math.min(recipients.size(), from + chunk)));
+        }
+        String firstRecipient = recipients.get(0);
+        return Multi.createFrom().iterable(chunks)
+                .onItem().transformToUniAndConcatenate(part -> deliverChunk(run, email, part,
+                        address -> address == firstRecipient ? Uni.createFrom().item(first) : email.render(address)))
+                .collect().in(ArrayList<Result>::new, List::addAll)
+                .map(results -> (List<Result>) results);
+    }
+
+    private Uni<List<Result>> deliverChunk(ClaimedRun run, DigestEmail email, List<String> part,
+            Function<String, Uni<RenderedEmail>> render) {
+        List<String> unsubscribed = part.stream().filter(email::unsubscribed).toList();
+        List<String> addressed = part.stream().filter(address -> !email.unsubscribed(address)).toList();
+        Uni<List<Result>> skipped = Multi.createFrom().iterable(unsubscribed)
+                .onItem().transformToUniAndConcatenate(address -> skip(run, address)).collect().asList();
+        Uni<List<Result>> sent = Multi.createFrom().iterable(addressed)
+                .onItem().transformToUniAndConcatenate(address -> render.apply(address)
+                        .map(rendered -> new Addressed(address, rendered)))
+                .collect().asList()
+                .chain(emails -> logs.begin(run.applicationId(), run.id(), emails.stream()
+                                .map(one -> new EmailLogStore.Sending(one.address(), one.email().subject())).toList())
+                        .chain(toSend -> Multi.createFrom().iterable(emails)
+                                .onItem().transformToUni(one -> toSend.contains(one.address())
+                                        ? send(run, one.address(), one.email(), email.unsubscribeUrl(one.address()))
+                                        : Uni.createFrom().item(Result.done(one.address())))
+                                // Every send in flight finishes (and records what it did) before a
+                                // failure of another fails the chunk: cancelling a send the server
+                                // may already have accepted would lose its 'sent' record.
+                                .collectFailures()
+                                .merge(sendsAtOnce)
+                                .collect().asList()));
+        return skipped.chain(skips -> sent.map(sends -> {
+            List<Result> all = new ArrayList<>(skips);
+            all.addAll(sends);
+            return all;
         }));
+    }
+
+    private Uni<Result> send(ClaimedRun run, String recipient, RenderedEmail email, String unsubscribeUrl) {
+        String messageId = mailer.messageId(run.id(), recipient);
+        return mailer.send(recipient, email, messageId, unsubscribeUrl).replaceWith(Result.done(recipient))
+                .onFailure().recoverWithUni(failure -> notSent(run, recipient, SmtpFailure.of(failure)))
+                .call(result -> result.kind() == Kind.DONE ? recordSent(run, recipient, messageId)
+                        : Uni.createFrom().voidItem());
     }
 
     /** An unsubscribed recipient: logged as skipped, and done as far as the run is concerned. */
@@ -108,5 +165,8 @@ public class RecipientSender {
                 .onFailure().invoke(failure -> LOG.warnf("Run %s: the SMTP server accepted an email but recording it"
                         + " failed (%s); trying again while the lease holds", run.id(), failure.toString()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2)).expireAt(deadlineMillis);
+    }
+
+    private record Addressed(String address, RenderedEmail email) {
     }
 }

@@ -4,7 +4,6 @@ import dev.digest.common.content.BadEvent;
 import dev.digest.common.content.DigestEmail;
 import dev.digest.common.content.DigestEmails;
 import dev.digest.common.content.DigestSnapshot;
-import dev.digest.common.content.RenderedEmail;
 import dev.digest.common.content.TemplateMessages;
 import dev.digest.common.content.Window;
 import dev.digest.common.job.JobMessage;
@@ -14,7 +13,6 @@ import dev.digest.common.run.RunStatus;
 import dev.digest.common.run.RunTrigger;
 import dev.digest.worker.queue.ConsumerName;
 import io.quarkus.qute.TemplateException;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -60,7 +58,7 @@ public class RunHandler {
             }
             leases.hold(run);
             Uni<Outcome> outcome = retries.overdrawn(run)
-                    ? finish(run, RunStatus.DEAD, 0, "attempts exhausted", List.of(), Outcome.DEAD)
+                    ? finish(run, Ending.dead("attempts exhausted", null))
                     : attempt(run).onFailure().recoverWithUni(failure -> afterFailure(run, failure));
             return outcome.onTermination().invoke(() -> leases.release(run));
         });
@@ -69,7 +67,7 @@ public class RunHandler {
     private Uni<Outcome> attempt(ClaimedRun run) {
         return emails.digest(run.applicationId(), run.digestId()).chain(digest -> {
             if (digest == null) {
-                return finish(run, RunStatus.FAILED, 0, "the digest no longer exists", List.of(), Outcome.FAILED);
+                return finish(run, Ending.failed("the digest no longer exists"));
             }
             return windows.of(run).chain(turn -> {
                 if (turn.lost()) {
@@ -79,8 +77,8 @@ public class RunHandler {
                     return Uni.createFrom().item(Outcome.WAITING);
                 }
                 return email(run, digest, turn.window()).chain(email -> deliver(run, email))
-                        .onFailure(TemplateException.class).recoverWithUni(failure -> finish(run, RunStatus.FAILED, 0,
-                                "template error: " + TemplateMessages.describe(failure), List.of(), Outcome.FAILED));
+                        .onFailure(TemplateException.class).recoverWithUni(failure -> finish(run,
+                                Ending.failed("template error: " + TemplateMessages.describe(failure))));
             });
         });
     }
@@ -103,24 +101,12 @@ public class RunHandler {
         List<String> recipients = run.trigger() == RunTrigger.TEST
                 ? List.of(run.testRecipient()) : email.digest().recipients();
         if (email.wouldSkip() && run.trigger() != RunTrigger.TEST) {
-            return finish(run, RunStatus.SKIPPED, 0, null, email.prepared().badEvents(), Outcome.SKIPPED);
+            return finish(run, Ending.skipped(email.prepared().badEvents()));
         }
         // One render before anything is sent: a template that cannot render fails the run
         // without a partial delivery. Recipients differ only in address and link.
-        return email.render(recipients.get(0)).chain(first -> sendAll(run, email, recipients, first));
-    }
-
-    private Uni<Outcome> sendAll(ClaimedRun run, DigestEmail email, List<String> recipients, RenderedEmail first) {
-        return Multi.createFrom().range(0, recipients.size())
-                .onItem().transformToUniAndConcatenate(i -> {
-                    String recipient = recipients.get(i);
-                    if (email.unsubscribed(recipient)) {
-                        return sender.skip(run, recipient);
-                    }
-                    return sender.send(run, recipient, email.unsubscribeUrl(recipient),
-                            i == 0 ? Uni.createFrom().item(first) : email.render(recipient));
-                })
-                .collect().asList()
+        return email.render(recipients.get(0))
+                .chain(first -> sender.deliver(run, email, recipients, first))
                 .chain(results -> {
                     List<RecipientSender.Result> deferred = results.stream()
                             .filter(r -> r.kind() == RecipientSender.Kind.DEFERRED).toList();
@@ -132,8 +118,8 @@ public class RunHandler {
                     // A recipient refused for good fails alone: the others have their email.
                     String note = refused == 0 ? null
                             : refused + " of " + recipients.size() + " recipients refused by the SMTP server";
-                    return finish(run, RunStatus.SUCCEEDED, (int) email.prepared().eventCount(), note,
-                            email.prepared().badEvents(), Outcome.SUCCEEDED);
+                    return finish(run, Ending.succeeded((int) email.prepared().eventCount(), note,
+                            email.prepared().badEvents()));
                 });
     }
 
@@ -158,27 +144,44 @@ public class RunHandler {
 
     private Uni<Outcome> retryOrDie(ClaimedRun run, String error, String detail) {
         if (retries.exhausted(run)) {
-            return finish(run, RunStatus.DEAD, 0, error, detail, List.of(), Outcome.DEAD);
+            return finish(run, Ending.dead(error, detail));
         }
         return ledger.retryLater(run, error, detail, retries.nextAttempt(run))
                 .map(moved -> moved ? Outcome.RETRY : Outcome.IGNORED);
     }
 
-    private Uni<Outcome> finish(ClaimedRun run, RunStatus status, int eventCount, String error,
-            List<BadEvent> badEvents, Outcome outcome) {
-        return finish(run, status, eventCount, error, null, badEvents, outcome);
+    private Uni<Outcome> finish(ClaimedRun run, Ending ending) {
+        if (!ending.badEvents().isEmpty()) {
+            LOG.warnf("Run %s left out %d events its line templates could not render", run.id(), ending.badEvents().size());
+        }
+        return ledger.finish(run, ending.status(), ending.eventCount(), ending.error(), ending.detail(), ending.badEvents())
+                .map(finished -> {
+                    if (finished.wokeNext()) {
+                        nextRun.wake();
+                    }
+                    return finished.done() ? Outcome.of(ending.status()) : Outcome.IGNORED;
+                });
     }
 
-    private Uni<Outcome> finish(ClaimedRun run, RunStatus status, int eventCount, String error, String detail,
-            List<BadEvent> badEvents, Outcome outcome) {
-        if (!badEvents.isEmpty()) {
-            LOG.warnf("Run %s left out %d events its line templates could not render", run.id(), badEvents.size());
+    /** How a run ends: its final status and what the run records with it. */
+    private record Ending(RunStatus status, int eventCount, String error, String detail, List<BadEvent> badEvents) {
+
+        static Ending succeeded(int eventCount, String note, List<BadEvent> badEvents) {
+            return new Ending(RunStatus.SUCCEEDED, eventCount, note, null, badEvents);
         }
-        return ledger.finish(run, status, eventCount, error, detail, badEvents).map(finished -> {
-            if (finished.wokeNext()) {
-                nextRun.wake();
-            }
-            return finished.done() ? outcome : Outcome.IGNORED;
-        });
+
+        /** An empty window under the skip policy: no email. */
+        static Ending skipped(List<BadEvent> badEvents) {
+            return new Ending(RunStatus.SKIPPED, 0, null, null, badEvents);
+        }
+
+        /** For good: another attempt would fail the same way. */
+        static Ending failed(String error) {
+            return new Ending(RunStatus.FAILED, 0, error, null, List.of());
+        }
+
+        static Ending dead(String error, String detail) {
+            return new Ending(RunStatus.DEAD, 0, error, detail, List.of());
+        }
     }
 }

@@ -1,14 +1,18 @@
 package dev.digest.worker.run;
 
+import dev.digest.common.batch.Coalescer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * Makes a window's end safe to read up to. An event's {@code received_at} is taken after its
- * transaction got its id (see the api's EventService), so any event received at or before
+ * transaction got its id (see the api's EventStore), so any event received at or before
  * "now" belongs to a transaction that is either committed or holds an id right now. Waiting
  * for the transactions holding an id now, then reading, sees all of them: no event can commit
  * later into a window that was already read, and none is lost.
@@ -20,6 +24,9 @@ import java.time.Duration;
  * database's transactions can add events, so only theirs are waited for: a long transaction in
  * another database of the same server never holds a window up. {@code backend_xid} is shown for
  * every role's sessions, so the worker's role needs no extra privilege.
+ *
+ * <p>The runs a worker fixes windows for at once share one look and one wait: a call only joins
+ * a look that starts after it was made (see Coalescer), so each sees every id held at its call.
  */
 @ApplicationScoped
 public class WindowLedger {
@@ -38,6 +45,7 @@ public class WindowLedger {
     private static final Duration POLL = Duration.ofMillis(10);
 
     private final Pool pool;
+    private final Coalescer<Duration, Void> looks = new Coalescer<>(1_000, 1, this::settledAll);
 
     public WindowLedger(Pool pool) {
         this.pool = pool;
@@ -48,6 +56,16 @@ public class WindowLedger {
      * fails after {@code atMost} (a transaction held open that long), so the attempt is retried later.
      */
     public Uni<Void> settled(Duration atMost) {
+        return looks.submit(atMost);
+    }
+
+    private Uni<List<Void>> settledAll(List<Duration> calls) {
+        Duration atMost = calls.stream().min(Comparator.naturalOrder()).orElseThrow();
+        List<Void> answers = Collections.nCopies(calls.size(), null);
+        return look(atMost).replaceWith(answers);
+    }
+
+    private Uni<Void> look(Duration atMost) {
         return pool.query(HOLDING_IDS).execute()
                 .map(rows -> rows.iterator().next().getArrayOfStrings("xids"))
                 .chain(xids -> xids.length == 0 ? Uni.createFrom().voidItem()

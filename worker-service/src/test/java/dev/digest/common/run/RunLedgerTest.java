@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.digest.worker.config.WorkerConfig;
+import dev.digest.common.job.JobQueueConfig;
 import dev.digest.worker.support.RunFixture;
 import dev.digest.worker.support.TimersOff;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -39,7 +39,7 @@ class RunLedgerTest {
     RedisDataSource redis;
 
     @Inject
-    WorkerConfig config;
+    JobQueueConfig queue;
 
     @Inject
     RunLedger ledger;
@@ -48,7 +48,7 @@ class RunLedgerTest {
     RunEvents events;
 
     private RunFixture fixture() {
-        return RunFixture.create(pool, redis, config.stream(), 1);
+        return RunFixture.create(pool, redis, queue.stream(), 1);
     }
 
     private ClaimedRun claim(UUID run, String message, Duration lease) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
-import dev.digest.worker.config.WorkerConfig;
+import dev.digest.common.job.JobQueueConfig;
 import dev.digest.worker.support.RunFixture;
 import dev.digest.worker.support.TestSmtp;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -43,17 +43,17 @@ class BoundedRenderingTest {
     RedisDataSource redis;
 
     @Inject
-    WorkerConfig config;
+    JobQueueConfig queue;
 
 
     @Test
     void aBombRunFailsWhileTenNormalRunsSucceedOnTimeAndTheWorkerStaysLive() throws InterruptedException {
-        RunFixture bomb = RunFixture.create(pool, redis, config.stream(), 1).template("bomb", BOMB, "-")
+        RunFixture bomb = RunFixture.create(pool, redis, queue.stream(), 1).template("bomb", BOMB, "-")
                 .eventType("order", "Orders", "{payload.n}");
         bomb.event("order", "{\"n\": 1, \"l\": " + Collections.nCopies(250, 7) + "}");
         List<RunFixture> normal = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            RunFixture fixture = RunFixture.create(pool, redis, config.stream(), 1)
+            RunFixture fixture = RunFixture.create(pool, redis, queue.stream(), 1)
                     .template("{digest.name}", "<p>{eventCount}</p>", "{eventCount} events")
                     .eventType("order", "Orders", "{payload.n}");
             fixture.event("order", "{\"n\": " + i + ", \"l\": []}");

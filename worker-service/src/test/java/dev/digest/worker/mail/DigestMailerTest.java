@@ -41,9 +41,9 @@ class DigestMailerTest {
             // classes left in the shared test stream and send them to the scripted servers, where
             // they would hold the mail client's connections while the test's own send waits.
             String own = "digest:test:mailer:" + UUID.randomUUID();
-            overrides.put("digest.worker.stream", own + ":jobs");
-            overrides.put("digest.worker.group", own + ":workers");
-            overrides.put("digest.worker.dead-letter-stream", own + ":dead");
+            overrides.put("digest.queue.stream", own + ":jobs");
+            overrides.put("digest.queue.group", own + ":workers");
+            overrides.put("digest.queue.dead-letter-stream", own + ":dead");
             return overrides;
         }
     }

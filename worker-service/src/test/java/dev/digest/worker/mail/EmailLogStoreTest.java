@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.digest.worker.config.WorkerConfig;
+import dev.digest.common.job.JobQueueConfig;
 import dev.digest.worker.support.RunFixture;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,7 +34,7 @@ class EmailLogStoreTest {
     RedisDataSource redis;
 
     @Inject
-    WorkerConfig config;
+    JobQueueConfig queue;
 
     private RunFixture fixture;
     private UUID run;
@@ -42,7 +42,7 @@ class EmailLogStoreTest {
 
     @BeforeEach
     void queuedRun() {
-        fixture = RunFixture.create(pool, redis, config.stream(), 1);
+        fixture = RunFixture.create(pool, redis, queue.stream(), 1);
         run = fixture.queuedRun();
         to = fixture.recipients().get(0);
     }

@@ -28,9 +28,9 @@ public class PackagedWorkerResources implements QuarkusTestResourceLifecycleMana
         database = new TestDatabase().start();
         Map<String, String> config = new HashMap<>(database);
         config.put("quarkus.redis.hosts", REDIS_URI);
-        config.put("digest.worker.stream", STREAM);
-        config.put("digest.worker.group", "digest-test-packaged-workers");
-        config.put("digest.worker.dead-letter-stream", STREAM + ":dead");
+        config.put("digest.queue.stream", STREAM);
+        config.put("digest.queue.group", "digest-test-packaged-workers");
+        config.put("digest.queue.dead-letter-stream", STREAM + ":dead");
         config.put("digest.worker.consumer-name", "packaged-worker");
         config.put("quarkus.mailer.host", "127.0.0.1");
         config.put("quarkus.mailer.port", Integer.toString(port));

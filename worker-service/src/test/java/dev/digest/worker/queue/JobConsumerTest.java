@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.digest.common.job.JobMessage;
+import dev.digest.common.job.JobQueueConfig;
 import dev.digest.worker.config.WorkerConfig;
 import dev.digest.worker.mail.SmtpCircuit;
 import dev.digest.worker.metrics.JobMetrics;
@@ -22,6 +23,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.inject.Vetoed;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,6 +31,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +51,9 @@ class JobConsumerTest {
 
     @Inject
     RedisDataSource redis;
+
+    @Inject
+    JobQueueConfig queueConfig;
 
     @Inject
     WorkerConfig workerConfig;
@@ -83,11 +90,11 @@ class JobConsumerTest {
     }
 
     private void startConsumer(int concurrency) {
-        own = OwnStream.of(workerConfig, Map.of("concurrency", concurrency));
+        own = OwnStream.of(queueConfig, workerConfig, Map.of("concurrency", concurrency));
         ConsumerName name = new ConsumerName(own.config());
         handler = new ScriptedHandler(name);
-        consumer = new JobConsumer(new JobStream(reactiveRedis, own.config(), name), handler, own.config(), metrics,
-                smtp, new SimpleMeterRegistry());
+        consumer = new JobConsumer(new JobStream(reactiveRedis, own.queue(), own.config(), name), handler,
+                own.config(), metrics, smtp, new SimpleMeterRegistry());
         consumer.start(null);
     }
 
@@ -101,16 +108,32 @@ class JobConsumerTest {
     }
 
     private String publish(UUID run) {
-        return redis.stream(String.class).xadd(own.config().stream(),
+        return redis.stream(String.class).xadd(own.queue().stream(),
                 new JobMessage(run, UUID.randomUUID(), UUID.randomUUID(), 1, null).toFields());
     }
 
     private long pending() {
-        return redis.stream(String.class).xpending(own.config().stream(), own.config().group()).getPendingCount();
+        return redis.stream(String.class).xpending(own.queue().stream(), own.queue().group()).getPendingCount();
     }
 
     private List<StreamMessage<String, String, String>> deadLetters() {
-        return redis.stream(String.class).xrange(own.config().deadLetterStream(), StreamRange.of("-", "+"));
+        return redis.stream(String.class).xrange(own.queue().deadLetterStream(), StreamRange.of("-", "+"));
+    }
+
+    @Test
+    void theWorkerConsumesTheStreamAndGroupNamedBySettingsTheApiReadsToo() {
+        Config config = ConfigProvider.getConfig();
+        String stream = config.getValue("digest.queue.stream", String.class);
+        String group = config.getValue("digest.queue.group", String.class);
+        assertTrue(stream.endsWith(":worker:jobs"), "the test profile's stream, not the default: " + stream);
+
+        Awaitility.await().atMost(TIMEOUT).until(() -> groupsOf(stream).contains(group));
+    }
+
+    private List<String> groupsOf(String stream) {
+        List<String> names = new ArrayList<>();
+        redis.execute("XINFO", "GROUPS", stream).forEach(group -> names.add(group.get("name").toString()));
+        return names;
     }
 
     @Test
@@ -160,7 +183,7 @@ class JobConsumerTest {
     @Test
     void aMalformedEntryIsDeadLetteredAndAcknowledgedWithoutReachingTheHandler() {
         startConsumer(4);
-        String id = redis.stream(String.class).xadd(own.config().stream(), Map.of("runId", "not-a-uuid"));
+        String id = redis.stream(String.class).xadd(own.queue().stream(), Map.of("runId", "not-a-uuid"));
 
         Awaitility.await().atMost(TIMEOUT).until(() -> deadLetters().size() == 1);
         Map<String, String> dead = deadLetters().get(0).payload();

@@ -3,6 +3,7 @@ package dev.digest.worker.queue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.digest.common.job.JobQueueConfig;
 import dev.digest.worker.config.WorkerConfig;
 import dev.digest.worker.support.OwnStream;
 import dev.digest.worker.support.TimersOff;
@@ -37,6 +38,9 @@ class JobStreamTest {
     RedisDataSource redis;
 
     @Inject
+    JobQueueConfig queueConfig;
+
+    @Inject
     WorkerConfig workerConfig;
 
     private OwnStream own;
@@ -44,9 +48,9 @@ class JobStreamTest {
 
     @BeforeEach
     void ownStream() {
-        own = OwnStream.of(workerConfig, Map.of("claimIdle", Duration.ofMillis(300),
+        own = OwnStream.of(queueConfig, workerConfig, Map.of("claimIdle", Duration.ofMillis(300),
                 "readBlock", Duration.ofMillis(100)));
-        stream = new JobStream(reactiveRedis, own.config(), new ConsumerName(own.config()));
+        stream = new JobStream(reactiveRedis, own.queue(), own.config(), new ConsumerName(own.config()));
         stream.ensureGroup().await().atMost(TIMEOUT);
     }
 
@@ -56,11 +60,11 @@ class JobStreamTest {
     }
 
     private String add(String run) {
-        return redis.stream(String.class).xadd(own.config().stream(), Map.of("runId", run));
+        return redis.stream(String.class).xadd(own.queue().stream(), Map.of("runId", run));
     }
 
     private List<PendingMessage> pending() {
-        return redis.stream(String.class).xpending(own.config().stream(), own.config().group(), StreamRange.of("-", "+"), 100);
+        return redis.stream(String.class).xpending(own.queue().stream(), own.queue().group(), StreamRange.of("-", "+"), 100);
     }
 
     @Test
@@ -93,7 +97,7 @@ class JobStreamTest {
     @Test
     void claimAbandonedTakesOnlyMessagesIdleLongerThanTheClaimTime() {
         String id = add("left-behind");
-        redis.stream(String.class).xreadgroup(own.config().group(), "ghost", own.config().stream(), ">",
+        redis.stream(String.class).xreadgroup(own.queue().group(), "ghost", own.queue().stream(), ">",
                 new XReadGroupArgs().count(10));
 
         assertEquals(List.of(), stream.claimAbandoned(10).await().atMost(TIMEOUT), "not idle long enough yet");
@@ -125,7 +129,7 @@ class JobStreamTest {
         stream.deadLetter(message, "attempts exhausted").await().atMost(TIMEOUT);
 
         List<StreamMessage<String, String, String>> dead = redis.stream(String.class)
-                .xrange(own.config().deadLetterStream(), StreamRange.of("-", "+"));
+                .xrange(own.queue().deadLetterStream(), StreamRange.of("-", "+"));
         assertEquals(1, dead.size());
         assertEquals(Map.of("runId", "doomed", "originalId", id, "reason", "attempts exhausted"), dead.get(0).payload());
         assertEquals(1, pending().size(), "dead-lettering does not acknowledge");
@@ -136,7 +140,7 @@ class JobStreamTest {
         add("a");
         add("b");
         stream.readNew(10).await().atMost(TIMEOUT);
-        redis.stream(String.class).xgroupCreateConsumer(own.config().stream(), own.config().group(), "idle-one");
+        redis.stream(String.class).xgroupCreateConsumer(own.queue().stream(), own.queue().group(), "idle-one");
 
         Map<String, Long> held = new java.util.TreeMap<>();
         stream.consumers().await().atMost(TIMEOUT).forEach(consumer -> held.put(consumer.name(), consumer.pending()));

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import dev.digest.common.Uuid7;
 import dev.digest.common.job.JobMessage;
-import dev.digest.worker.config.WorkerConfig;
+import dev.digest.common.job.JobQueueConfig;
 import dev.digest.worker.support.RunFixture;
 import dev.digest.worker.support.TestSmtp;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -43,7 +43,7 @@ class ReconcilerTest {
     RedisDataSource redis;
 
     @Inject
-    WorkerConfig config;
+    JobQueueConfig queue;
 
 
     private static double metric(String series) {
@@ -65,7 +65,7 @@ class ReconcilerTest {
     @Test
     void aQueuedRunWhoseMessageRedisNoLongerHasIsPublishedAgain() throws Exception {
         double before = metric("digest_reconciler_actions_total{action=\"republished\"}");
-        RunFixture fixture = RunFixture.create(pool, redis, config.stream(), 1);
+        RunFixture fixture = RunFixture.create(pool, redis, queue.stream(), 1);
         UUID run = fixture.queuedRun();
         // What Redis coming back empty leaves: the run points at a message that does not exist.
         fixture.update(run, "stream_message_id = '1-0', enqueued_at = now() - interval '1 minute'");
@@ -80,14 +80,14 @@ class ReconcilerTest {
 
     @Test
     void aQueuedRunWhoseMessageWasAlreadyHandledIsPublishedAgain() throws Exception {
-        RunFixture fixture = RunFixture.create(pool, redis, config.stream(), 1);
+        RunFixture fixture = RunFixture.create(pool, redis, queue.stream(), 1);
         UUID run = fixture.queuedRun();
         // A message that exists and was delivered and acknowledged (here: a job for no run,
         // which a worker takes and lets go of) -- what the publish race used to record.
-        String handled = redis.stream(String.class).xadd(config.stream(),
+        String handled = redis.stream(String.class).xadd(queue.stream(),
                 new JobMessage(Uuid7.next(), fixture.applicationId(), fixture.digestId(), 1, null).toFields());
         Awaitility.await().atMost(TIMEOUT).until(() -> delivered(handled) && redis.stream(String.class)
-                .xpending(config.stream(), config.group(), StreamRange.of(handled, handled), 1).isEmpty());
+                .xpending(queue.stream(), queue.group(), StreamRange.of(handled, handled), 1).isEmpty());
         fixture.update(run, "claims = 1, attempts = 0, stream_message_id = '" + handled + "',"
                 + " enqueued_at = now() - interval '1 minute', available_at = now() + interval '1 hour'");
 
@@ -98,9 +98,9 @@ class ReconcilerTest {
     }
 
     private boolean delivered(String id) {
-        Response groups = redis.getReactive().execute("XINFO", "GROUPS", config.stream()).await().atMost(TIMEOUT);
+        Response groups = redis.getReactive().execute("XINFO", "GROUPS", queue.stream()).await().atMost(TIMEOUT);
         for (Response group : groups) {
-            if (config.group().equals(group.get("name").toString())) {
+            if (queue.group().equals(group.get("name").toString())) {
                 return StreamIds.compare(id, group.get("last-delivered-id").toString()) <= 0;
             }
         }
@@ -110,7 +110,7 @@ class ReconcilerTest {
     @Test
     void aRunWhoseWorkerStoppedRenewingItsLeaseIsTakenBackAndResumesWhereItStopped() throws Exception {
         double before = metric("digest_reconciler_actions_total{action=\"requeued\"}");
-        RunFixture fixture = RunFixture.create(pool, redis, config.stream(), 3);
+        RunFixture fixture = RunFixture.create(pool, redis, queue.stream(), 3);
         UUID run = fixture.runningRun("gone-worker", Duration.ofSeconds(-1));
         fixture.sent(run, fixture.recipients().get(0));
 
@@ -129,7 +129,7 @@ class ReconcilerTest {
     @Test
     void consumersOfGoneWorkersThatHoldNothingAreRemovedFromTheGroup() throws Exception {
         String gone = "gone-" + UUID.randomUUID();
-        redis.getReactive().execute("XGROUP", "CREATECONSUMER", config.stream(), config.group(), gone)
+        redis.getReactive().execute("XGROUP", "CREATECONSUMER", queue.stream(), queue.group(), gone)
                 .await().atMost(TIMEOUT);
         assertTrue(consumers().contains(gone));
 
@@ -140,7 +140,7 @@ class ReconcilerTest {
 
     private List<String> consumers() {
         List<String> names = new ArrayList<>();
-        redis.getReactive().execute("XINFO", "CONSUMERS", config.stream(), config.group()).await().atMost(TIMEOUT)
+        redis.getReactive().execute("XINFO", "CONSUMERS", queue.stream(), queue.group()).await().atMost(TIMEOUT)
                 .forEach(consumer -> names.add(consumer.get("name").toString()));
         return names;
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.digest.common.job.JobQueueConfig;
 import dev.digest.common.run.RunLedger;
 import dev.digest.worker.config.WorkerConfig;
 import dev.digest.worker.support.OwnStream;
@@ -51,6 +52,9 @@ class RepublisherTest {
     RedisDataSource redis;
 
     @Inject
+    JobQueueConfig queueConfig;
+
+    @Inject
     WorkerConfig workerConfig;
 
     private OwnStream own;
@@ -59,9 +63,9 @@ class RepublisherTest {
 
     @BeforeEach
     void ownStream() {
-        own = OwnStream.of(workerConfig, Map.of());
-        republisher = new Republisher(pool, ledger, reactiveRedis, own.config());
-        fixture = RunFixture.create(pool, redis, own.config().stream(), 1);
+        own = OwnStream.of(queueConfig, workerConfig, Map.of());
+        republisher = new Republisher(pool, ledger, reactiveRedis, own.queue());
+        fixture = RunFixture.create(pool, redis, own.queue().stream(), 1);
     }
 
     @AfterEach
@@ -75,7 +79,7 @@ class RepublisherTest {
     }
 
     private List<StreamMessage<String, String, String>> jobsFor(UUID run) {
-        return redis.stream(String.class).xrange(own.config().stream(), StreamRange.of("-", "+")).stream()
+        return redis.stream(String.class).xrange(own.queue().stream(), StreamRange.of("-", "+")).stream()
                 .filter(message -> run.toString().equals(message.payload().get("runId"))).toList();
     }
 

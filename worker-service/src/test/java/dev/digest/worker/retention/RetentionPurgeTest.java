@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.digest.common.job.JobQueueConfig;
 import dev.digest.common.run.RunLedger;
-import dev.digest.worker.config.WorkerConfig;
 import dev.digest.worker.retention.RetentionPurge.Purged;
 import dev.digest.worker.support.RunFixture;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -46,7 +46,7 @@ class RetentionPurgeTest {
     RedisDataSource redis;
 
     @Inject
-    WorkerConfig config;
+    JobQueueConfig queue;
 
     // The purge works in bounded rounds; rows left by other tests may come first.
     private void purgeAll() {
@@ -81,7 +81,7 @@ class RetentionPurgeTest {
     @Test
     void oldFinishedRunsGoWithTheirEmailLogs() {
         double before = metric("digest_retention_purged_total{kind=\"runs\"}");
-        RunFixture fixture = RunFixture.create(pool, redis, config.stream(), 2);
+        RunFixture fixture = RunFixture.create(pool, redis, queue.stream(), 2);
         UUID digest = fixture.digestId();
         UUID oldFailed = fixture.finishedRun(digest, "failed", "manual", days(10), days(10));
         fixture.sent(oldFailed, fixture.recipients().get(0));
@@ -111,7 +111,7 @@ class RetentionPurgeTest {
 
     @Test
     void workersPurgingAtOnceRemoveEachRunOnceAndKeepTheLatestWindow() {
-        RunFixture fixture = RunFixture.create(pool, redis, config.stream(), 1);
+        RunFixture fixture = RunFixture.create(pool, redis, queue.stream(), 1);
         List<UUID> old = new java.util.ArrayList<>();
         for (int i = 0; i < 30; i++) {
             old.add(fixture.finishedRun(fixture.digestId(), "succeeded", "manual", days(40 - i), days(40 - i)));
@@ -132,7 +132,7 @@ class RetentionPurgeTest {
 
     @Test
     void queuedAndRunningRunsStayHoweverOld() {
-        RunFixture fixture = RunFixture.create(pool, redis, config.stream(), 1);
+        RunFixture fixture = RunFixture.create(pool, redis, queue.stream(), 1);
         UUID queued = fixture.queuedRun();
         UUID running = fixture.runningRun("another-worker", Duration.ofMinutes(5));
         // A failed run a person requeued keeps no finished_at; an old creation must not make it go.
@@ -147,7 +147,7 @@ class RetentionPurgeTest {
 
     @Test
     void eventsEveryDigestMovedPastGoAndThoseADigestStillNeedsStay() {
-        RunFixture fixture = RunFixture.create(pool, redis, config.stream(), 1)
+        RunFixture fixture = RunFixture.create(pool, redis, queue.stream(), 1)
                 .eventType("order", "Order", null).eventType("signup", "Signup", null)
                 .eventType("invoice", "Invoice", null).eventTypes("order");
         fixture.finishedRun(fixture.digestId(), "succeeded", "manual", days(3), days(3));
@@ -182,7 +182,7 @@ class RetentionPurgeTest {
 
     @Test
     void aDigestThatNeverRanKeepsItsFirstWindowLookBack() {
-        RunFixture fixture = RunFixture.create(pool, redis, config.stream(), 1).eventType("order", "Order", null);
+        RunFixture fixture = RunFixture.create(pool, redis, queue.stream(), 1).eventType("order", "Order", null);
         UUID insideLookback = fixture.event("order", Duration.ofHours(20));
         UUID lookbackPlusGrace = fixture.event("order", Duration.ofHours(24).plusMinutes(30));
         UUID older = fixture.event("order", Duration.ofHours(26));
@@ -196,7 +196,7 @@ class RetentionPurgeTest {
 
     @Test
     void deadLettersOlderThanTheLimitAreTrimmed() {
-        String deadLetters = config.deadLetterStream();
+        String deadLetters = queue.deadLetterStream();
         redis.key().del(deadLetters);
         long now = System.currentTimeMillis();
         var streams = redis.stream(String.class);

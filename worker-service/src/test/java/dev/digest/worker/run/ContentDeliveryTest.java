@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.icegreen.greenmail.util.GreenMail;
 import dev.digest.common.content.UnsubscribeLinks;
 import dev.digest.common.content.UnsubscribeTokens;
-import dev.digest.worker.config.WorkerConfig;
+import dev.digest.common.job.JobQueueConfig;
 import dev.digest.worker.support.RunFixture;
 import dev.digest.worker.support.TestSmtp;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -55,7 +55,7 @@ class ContentDeliveryTest {
     RedisDataSource redis;
 
     @Inject
-    WorkerConfig config;
+    JobQueueConfig queue;
 
     @Inject
     UnsubscribeLinks links;
@@ -72,7 +72,7 @@ class ContentDeliveryTest {
     }
 
     private RunFixture fixture(int recipients) {
-        return RunFixture.create(pool, redis, config.stream(), recipients)
+        return RunFixture.create(pool, redis, queue.stream(), recipients)
                 .template("{digest.name}: {eventCount} events", HTML, TEXT)
                 .eventType("order", "Orders", "Order {payload.number} for {payload.customer}")
                 .eventType("note", "Notes", "{payload.title}");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.util.GreenMail;
+import dev.digest.common.job.JobQueueConfig;
 import dev.digest.worker.config.WorkerConfig;
 import dev.digest.worker.mail.DigestMailer;
 import dev.digest.worker.support.RunFixture;
@@ -45,6 +46,9 @@ class RunHandlerTest {
     WorkerConfig config;
 
     @Inject
+    JobQueueConfig queue;
+
+    @Inject
     DigestMailer mailer;
 
     @BeforeAll
@@ -59,7 +63,7 @@ class RunHandlerTest {
     }
 
     private RunFixture fixture(int recipients) {
-        return RunFixture.create(pool, redis, config.stream(), recipients);
+        return RunFixture.create(pool, redis, queue.stream(), recipients);
     }
 
     /** Messages GreenMail received for the fixture's recipients. */
@@ -75,7 +79,7 @@ class RunHandlerTest {
     }
 
     private long pendingFor(String messageId) {
-        return redis.stream(String.class).xpending(config.stream(), config.group(),
+        return redis.stream(String.class).xpending(queue.stream(), queue.group(),
                 io.quarkus.redis.datasource.stream.StreamRange.of(messageId, messageId), 10).size();
     }
 
@@ -84,6 +88,31 @@ class RunHandlerTest {
         String body = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
         return body.lines().filter(line -> line.startsWith(series + " ")).mapToDouble(
                 line -> Double.parseDouble(line.substring(series.length() + 1))).findFirst().orElse(0);
+    }
+
+    @Test
+    void recipientsBeyondOneChunkAreEachSentOnceAndLogged() throws Exception {
+        int count = config.recipientChunk() * 2 + 17;
+        RunFixture fixture = fixture(count);
+        UUID run = fixture.queuedRun();
+        fixture.sent(run, fixture.recipients().get(5));
+        fixture.publish(run);
+
+        Row row = fixture.awaitStatus(run, TIMEOUT, "succeeded", "failed", "dead");
+
+        assertEquals("succeeded", row.getString("status"));
+        Map<String, String> statuses = fixture.emailStatuses(run);
+        assertEquals(count, statuses.size());
+        assertTrue(statuses.values().stream().allMatch("sent"::equals));
+        List<MimeMessage> emails = received(fixture);
+        assertEquals(count - 1, emails.size(), "every recipient once, but the one an earlier attempt sent");
+        assertEquals(count - 1, emails.stream().map(email -> {
+            try {
+                return email.getMessageID();
+            } catch (MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).distinct().count());
     }
 
     @Test
@@ -113,7 +142,7 @@ class RunHandlerTest {
             assertEquals("digest@localhost", email.getFrom()[0].toString());
         }
         Awaitility.await("acknowledged once the outcome was committed").atMost(TIMEOUT)
-                .until(() -> fixture.acknowledged(config.group(), messageId));
+                .until(() -> fixture.acknowledged(queue.group(), messageId));
         assertEquals(succeededBefore + 1, metric("digest_jobs_processed_total{outcome=\"succeeded\"}"));
         assertEquals(sentBefore + 3, metric("digest_emails_total{status=\"sent\"}"));
     }
@@ -127,7 +156,7 @@ class RunHandlerTest {
 
         assertEquals("succeeded", fixture.awaitStatus(run, TIMEOUT, "succeeded").getString("status"));
         Awaitility.await("both deliveries handled").atMost(TIMEOUT)
-                .until(() -> fixture.acknowledged(config.group(), first) && fixture.acknowledged(config.group(), second));
+                .until(() -> fixture.acknowledged(queue.group(), first) && fixture.acknowledged(queue.group(), second));
         assertEquals(3, received(fixture).size());
     }
 
@@ -178,7 +207,7 @@ class RunHandlerTest {
         assertEquals(config.maxAttempts(), row.getInteger("attempts"));
         assertEquals(Map.of(fixture.recipients().get(0), "failed"), fixture.emailStatuses(run));
         List<StreamMessage<String, String, String>> dead = redis.stream(String.class)
-                .xrange(config.deadLetterStream(), io.quarkus.redis.datasource.stream.StreamRange.of("-", "+"));
+                .xrange(queue.deadLetterStream(), io.quarkus.redis.datasource.stream.StreamRange.of("-", "+"));
         assertTrue(dead.stream().anyMatch(m -> run.toString().equals(m.payload().get("runId"))));
     }
 
@@ -188,9 +217,9 @@ class RunHandlerTest {
         UUID run = fixture.queuedRun();
         // A consumer that reads the job and dies before acknowledging it. The running worker
         // may take the job first; then there is nothing to reclaim and the run still completes.
-        redis.stream(String.class).xgroupCreateConsumer(config.stream(), config.group(), "ghost");
+        redis.stream(String.class).xgroupCreateConsumer(queue.stream(), queue.group(), "ghost");
         String messageId = fixture.publish(run);
-        redis.stream(String.class).xreadgroup(config.group(), "ghost", config.stream(), ">", new XReadGroupArgs().count(50));
+        redis.stream(String.class).xreadgroup(queue.group(), "ghost", queue.stream(), ">", new XReadGroupArgs().count(50));
 
         Row row = fixture.awaitStatus(run, TIMEOUT, "succeeded");
         assertEquals("succeeded", row.getString("status"));
@@ -212,11 +241,11 @@ class RunHandlerTest {
         assertEquals("succeeded", row.getString("status"));
         String streamId = row.getString("stream_message_id");
         assertTrue(streamId != null, "published by the re-publisher");
-        long jobs = redis.stream(String.class).xrange(config.stream(),
+        long jobs = redis.stream(String.class).xrange(queue.stream(),
                         io.quarkus.redis.datasource.stream.StreamRange.of("-", "+")).stream()
                 .filter(message -> run.toString().equals(message.payload().get("runId"))).count();
         assertEquals(1, jobs, "published once");
-        Awaitility.await().atMost(TIMEOUT).until(() -> fixture.acknowledged(config.group(), streamId));
+        Awaitility.await().atMost(TIMEOUT).until(() -> fixture.acknowledged(queue.group(), streamId));
         assertEquals(2, received(fixture).size());
     }
 

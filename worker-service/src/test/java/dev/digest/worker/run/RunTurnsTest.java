@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
+import dev.digest.common.job.JobQueueConfig;
 import dev.digest.common.run.ClaimedRun;
 import dev.digest.common.run.Finished;
 import dev.digest.common.run.PublishableRun;
 import dev.digest.common.run.RunLedger;
 import dev.digest.common.run.RunStatus;
 import dev.digest.common.run.RunTrigger;
-import dev.digest.worker.config.WorkerConfig;
 import dev.digest.worker.support.RunFixture;
 import dev.digest.worker.support.TestSmtp;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -48,14 +48,14 @@ class RunTurnsTest {
     RedisDataSource redis;
 
     @Inject
-    WorkerConfig config;
+    JobQueueConfig queue;
 
     @Inject
     RunLedger ledger;
 
 
     private long pendingFor(String messageId) {
-        return redis.stream(String.class).xpending(config.stream(), config.group(), StreamRange.of(messageId, messageId), 10)
+        return redis.stream(String.class).xpending(queue.stream(), queue.group(), StreamRange.of(messageId, messageId), 10)
                 .size();
     }
 
@@ -68,7 +68,7 @@ class RunTurnsTest {
 
     @Test
     void aStreamIdRecordedAfterAWorkerPutTheRunBackIsIgnoredAndTheRunStillCompletes() throws Exception {
-        RunFixture fixture = RunFixture.create(pool, redis, config.stream(), 2);
+        RunFixture fixture = RunFixture.create(pool, redis, queue.stream(), 2);
         UUID delivering = fixture.runningRun("another-worker", Duration.ofHours(1));
         UUID run = fixture.queuedRun();
         // The api's XADD: a worker reads it at once, claims the run, finds the other run's window
@@ -99,7 +99,7 @@ class RunTurnsTest {
 
     @Test
     void waitingRunsAreWokenOneAtATimeOldestFirst() throws Exception {
-        RunFixture fixture = RunFixture.create(pool, redis, config.stream(), 1);
+        RunFixture fixture = RunFixture.create(pool, redis, queue.stream(), 1);
         UUID delivering = fixture.runningRun("another-worker", Duration.ofHours(1));
         UUID first = fixture.queuedRun();
         UUID second = fixture.queuedRun();

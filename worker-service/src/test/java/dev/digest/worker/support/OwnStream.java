@@ -1,5 +1,6 @@
 package dev.digest.worker.support;
 
+import dev.digest.common.job.JobQueueConfig;
 import dev.digest.common.testing.TestCheckout;
 import dev.digest.worker.config.WorkerConfig;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -11,27 +12,35 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The worker's configuration with a stream, group and dead-letter stream of one test's own
- * (and any other values it overrides), for queue classes a test builds itself, so that the
- * worker running in the test application never reads what the test writes. {@link #delete}
- * removes the streams afterwards.
+ * The queue configuration with a stream, group and dead-letter stream of one test's own, and the
+ * worker's configuration with any values the test overrides, for queue classes a test builds
+ * itself, so that the worker running in the test application never reads what the test writes.
+ * {@link #delete} removes the streams afterwards.
  */
 public final class OwnStream {
 
+    private final JobQueueConfig queue;
     private final WorkerConfig config;
 
-    private OwnStream(WorkerConfig config) {
+    private OwnStream(JobQueueConfig queue, WorkerConfig config) {
+        this.queue = queue;
         this.config = config;
     }
 
-    /** {@code base} with new stream names; {@code overrides} maps method names to values. */
-    public static OwnStream of(WorkerConfig base, Map<String, Object> overrides) {
+    /** {@code queue} with new stream names; {@code base} with {@code overrides} (method names to values). */
+    public static OwnStream of(JobQueueConfig queue, WorkerConfig base, Map<String, Object> overrides) {
         String name = "digest:test:" + TestCheckout.id() + ":" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, Object> values = new HashMap<>(Map.of("stream", name + ":jobs", "group", name + ":group",
-                "deadLetterStream", name + ":dead", "consumerName", Optional.of("unit-consumer")));
+        Map<String, Object> names = Map.of("stream", name + ":jobs", "group", name + ":group",
+                "deadLetterStream", name + ":dead");
+        Map<String, Object> values = new HashMap<>(Map.of("consumerName", Optional.of("unit-consumer")));
         values.putAll(overrides);
-        WorkerConfig config = (WorkerConfig) Proxy.newProxyInstance(WorkerConfig.class.getClassLoader(),
-                new Class<?>[] {WorkerConfig.class}, (proxy, method, args) -> {
+        return new OwnStream(overriding(JobQueueConfig.class, queue, names),
+                overriding(WorkerConfig.class, base, values));
+    }
+
+    private static <T> T overriding(Class<T> type, T base, Map<String, Object> values) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                (proxy, method, args) -> {
                     if (values.containsKey(method.getName()) && method.getParameterCount() == 0) {
                         return values.get(method.getName());
                     }
@@ -40,8 +49,11 @@ public final class OwnStream {
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
-                });
-        return new OwnStream(config);
+                }));
+    }
+
+    public JobQueueConfig queue() {
+        return queue;
     }
 
     public WorkerConfig config() {
@@ -49,6 +61,6 @@ public final class OwnStream {
     }
 
     public void delete(RedisDataSource redis) {
-        redis.key(String.class).del(config.stream(), config.deadLetterStream());
+        redis.key(String.class).del(queue.stream(), queue.deadLetterStream());
     }
 }
