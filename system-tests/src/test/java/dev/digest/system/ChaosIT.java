@@ -186,7 +186,8 @@ class ChaosIT {
             for (Result result : results) {
                 assertEquals(0, result.lost(), result.phase() + ": runs that did not succeed");
                 assertTrue(result.runs() > 0, result.phase() + ": runs accepted");
-                assertTrue(!result.statuses().containsKey(500), result.phase() + ": a 500 was answered");
+                assertTrue(!result.statuses().containsKey(500), result.phase() + ": a 500 was answered; the api logged "
+                        + stack.api().logText().lines().filter(line -> line.contains("Unhandled failure")).toList());
                 assertTrue(result.statuses().keySet().stream().allMatch(code -> code == 202 || code == 503),
                         result.phase() + ": statuses " + result.statuses());
             }

@@ -2,13 +2,12 @@ package dev.digest.api.web;
 
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.VertxException;
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -76,17 +75,24 @@ public class DatabaseOutage {
 
     static boolean isOutage(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException || cause instanceof ClosedConnectionException
-                    || cause instanceof NoRouteToHostException || cause instanceof UnknownHostException
+            // Any I/O failure: a request in flight when the server dies meets a reset or a closed
+            // channel rather than a refused connection (refused, reset, closed and the native
+            // transport's errors are all IOExceptions).
+            if (cause instanceof IOException || cause instanceof ClosedConnectionException
                     || cause instanceof TimeoutException) {
                 return true;
             }
-            // 08: connection exceptions; 57P01-57P03: the server is shutting down or starting up.
+            // 08: connection exceptions; 57P01-57P03: the server is shutting down or starting up;
+            // 53300: every connection slot is taken, as after a restart while clients reconnect.
             if (cause instanceof PgException pg && pg.getSqlState() != null
-                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P0"))) {
+                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P0")
+                    || pg.getSqlState().equals("53300"))) {
                 return true;
             }
-            if (cause instanceof VertxException && String.valueOf(cause.getMessage()).contains("Connection")) {
+            // Vert.x words a connection it found closed in an untyped exception, e.g.
+            // "Connection is not active now, current status: CLOSED".
+            if ((cause instanceof VertxException || cause instanceof NoStackTraceThrowable)
+                    && String.valueOf(cause.getMessage()).contains("Connection")) {
                 return true;
             }
             if (cause.getCause() == cause) {
