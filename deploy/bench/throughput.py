@@ -554,6 +554,11 @@ def cmd_burst(args):
 
         if args.warmup_runs:
             warm_up(stack, api_port, args.warmup_runs, r, e, applications + 1, d + 1)
+        if args.warmup_burst:
+            warm_burst(stack, args, args.warmup_burst, r, e, applications + 2, d + args.warmup_runs + 1)
+        # The measured runs: the scheduled runs of digests 1..D (a warm-up burst's digests come after).
+        measured = f"trigger = 'scheduled' AND digest_id <= '{digest_id(d)}'"
+        measured_r = f"r.trigger = 'scheduled' AND r.digest_id <= '{digest_id(d)}'"
 
         instant, cron, zone, local = due_instant(args.at, args.lead)
         if (instant - datetime.datetime.now(datetime.timezone.utc)).total_seconds() > args.max_wait:
@@ -588,7 +593,7 @@ def cmd_burst(args):
             stack.check_alive()
             row = poll.query("SELECT count(*) FILTER (WHERE status = 'succeeded'), "
                              "count(*) FILTER (WHERE status IN ('failed', 'dead', 'skipped', 'cancelled')), count(*) "
-                             "FROM digest_runs WHERE trigger = 'scheduled'")[0].split("|")
+                             f"FROM digest_runs WHERE {measured}")[0].split("|")
             succeeded, bad, total = (int(x) for x in row)
             stats = sink_command(sink)
             now = time.time()
@@ -617,7 +622,7 @@ def cmd_burst(args):
         background = idle_rate * (x1_at - x0_at)
         tx_total = x1 - x0 - poll.queries - 1
 
-        row = psql("""
+        row = psql(f"""
             SELECT count(*), count(*) FILTER (WHERE status = 'succeeded'),
                    extract(epoch FROM max(finished_at)),
                    percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - scheduled_for)),
@@ -626,7 +631,7 @@ def cmd_burst(args):
                    percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - scheduled_for)),
                    count(*) FILTER (WHERE claims > 1), count(*) FILTER (WHERE attempts > 1),
                    count(*) FILTER (WHERE stream_message_id IS NULL)
-            FROM digest_runs WHERE trigger = 'scheduled'""").split("|")
+            FROM digest_runs WHERE {measured}""").split("|")
         runs, ok_runs = int(row[0]), int(row[1])
         last_finish = float(row[2]) if row[2] else float("nan")
         fin = json.loads(row[3].replace("{", "[").replace("}", "]")) if row[3] else [float("nan")] * 2
@@ -634,14 +639,14 @@ def cmd_burst(args):
         enq = json.loads(row[5].replace("{", "[").replace("}", "]")) if row[5] else [float("nan")] * 2
         start = json.loads(row[6].replace("{", "[").replace("}", "]")) if row[6] else [float("nan")] * 2
         reclaimed, retried, unpublished = int(row[7]), int(row[8]), int(row[9])
-        logs = psql("""SELECT count(*), count(*) FILTER (WHERE l.status = 'sent'), count(DISTINCT l.provider_message_id)
+        logs = psql(f"""SELECT count(*), count(*) FILTER (WHERE l.status = 'sent'), count(DISTINCT l.provider_message_id)
                        FROM digest_email_logs l JOIN digest_runs r ON r.id = l.run_id
-                       WHERE r.trigger = 'scheduled'""").split("|")
+                       WHERE {measured_r}""").split("|")
         ids_path = os.path.join(OUT, "sink-ids.txt")
         sink_command(sink, f"ids {ids_path}")
         sink_ids = set(open(ids_path).read().split())
-        db_ids = set(psql("""SELECT l.provider_message_id FROM digest_email_logs l JOIN digest_runs r ON r.id = l.run_id
-                             WHERE r.trigger = 'scheduled' AND l.provider_message_id IS NOT NULL""").split())
+        db_ids = set(psql(f"""SELECT l.provider_message_id FROM digest_email_logs l JOIN digest_runs r ON r.id = l.run_id
+                             WHERE {measured_r} AND l.provider_message_id IS NOT NULL""").split())
         missing = len(db_ids - sink_ids)
 
         finished = max(last_finish, stats["lastAtMillis"] / 1000.0) if not math.isnan(last_finish) else float("nan")
@@ -654,7 +659,7 @@ def cmd_burst(args):
     result = dict(
         mode="burst", digests=d, recipients=r, events=e, applications=applications, workers=len(workers),
         jvmOptions=args.jvm_opts, workerEnv=args.worker_env, apiEnv=args.api_env, warmupRuns=args.warmup_runs,
-        instant=instant.isoformat(), zone=zone, cron=cron,
+        warmupBurst=args.warmup_burst, instant=instant.isoformat(), zone=zone, cron=cron,
         runs=runs, succeeded=ok_runs, emailsLogged=int(logs[0]), emailsSent=int(logs[1]),
         sink=stats, loggedIdsMissingFromSink=missing,
         seconds=seconds, runsPerSecond=ok_runs / seconds, emailsPerSecond=stats["distinctMessageIds"] / seconds,
@@ -744,6 +749,31 @@ def warm_up(stack, api_port, count, recipients, events, first_app, first_digest)
     wait_runs_finished(poll, "manual", count, 300, "warm-up")
     poll.close()
     log(f"  warm-up: {count} run-now runs of other digests finished in {time.time() - started:.1f} s")
+    sink_command(stack.sink_ports, "reset")
+
+
+def warm_burst(stack, args, count, recipients, events, first_app, first_digest):
+    """A burst of COUNT other digests due at one instant, waited for, so the JVMs have compiled the
+    burst's own paths (batches of many runs) as a worker that has been up a while has; the measured
+    digests are left untouched."""
+    seed(count, recipients, events, max(1, math.ceil(count / 1000)), first_app=first_app, first_digest=first_digest)
+    instant, cron, zone, local = due_instant(args.at.split()[0], 15)
+    psql(f"UPDATE digest_digests SET enabled = true, cron = '{cron}', time_zone = '{zone}', "
+         f"next_run_at = '{instant.isoformat()}' WHERE id BETWEEN '{digest_id(first_digest)}' "
+         f"AND '{digest_id(first_digest + count - 1)}'")
+    poll = Psql(DB)
+    started = time.time()
+    deadline = instant.timestamp() + args.timeout
+    while True:
+        row = poll.query(f"SELECT count(*) FILTER (WHERE finished_at IS NOT NULL) FROM digest_runs "
+                         f"WHERE trigger = 'scheduled' AND digest_id >= '{digest_id(first_digest)}'")[0]
+        if int(row) >= count or time.time() > deadline:
+            break
+        time.sleep(0.5)
+    poll.close()
+    psql(f"UPDATE digest_digests SET enabled = false WHERE id >= '{digest_id(first_digest)}'")
+    log(f"  warm-up burst: {row} of {count} scheduled runs of other digests finished "
+        f"{time.time() - instant.timestamp():.1f} s after their instant ({time.time() - started:.1f} s in all)")
     sink_command(stack.sink_ports, "reset")
 
 
@@ -1198,6 +1228,8 @@ def main():
     p.add_argument("--lead", type=int, default=40, help="seconds at least from setting the schedule to the instant")
     p.add_argument("--max-wait", type=int, default=900, help="refuse an instant further away than this")
     p.add_argument("--warmup-runs", type=int, default=500, help="run-now runs of other digests first, to warm the JVMs")
+    p.add_argument("--warmup-burst", type=int, default=0,
+                   help="then a burst of this many other digests, waited for, so the burst's own paths are compiled")
     p.add_argument("--timeout", type=int, default=600, help="seconds after the instant to give up")
     p.add_argument("--progress", type=float, default=2.0, help="seconds between progress lines")
 

@@ -144,10 +144,17 @@ public class RunLedger {
             SELECT * FROM claimed
             """.formatted(MESSAGE_TIME.formatted("i.message_id"));
 
+    // The rows are locked in id order, as the batched finishes lock theirs: a renewal covering
+    // runs that a finish batch is ending would otherwise deadlock with it.
     private static final String RENEW_LEASES = """
+            WITH held AS (
+                SELECT r.id FROM digest_runs r
+                JOIN unnest($1::uuid[], $2::int[]) AS h(id, claims) ON r.id = h.id AND r.claims = h.claims
+                WHERE r.status = 'running'
+                ORDER BY r.id
+                FOR UPDATE OF r)
             UPDATE digest_runs r SET lease_expires_at = now() + $3::bigint * interval '1 millisecond'
-            FROM unnest($1::uuid[], $2::int[]) AS h(id, claims)
-            WHERE r.id = h.id AND r.claims = h.claims AND r.status = 'running'
+            FROM held WHERE r.id = held.id
             RETURNING r.id
             """;
 
@@ -558,8 +565,9 @@ public class RunLedger {
         if (held.isEmpty()) {
             return Uni.createFrom().item(Set.of());
         }
-        UUID[] ids = held.stream().map(ClaimedRun::id).toArray(UUID[]::new);
-        Integer[] claims = held.stream().map(ClaimedRun::claim).toArray(Integer[]::new);
+        List<ClaimedRun> ordered = held.stream().sorted(Comparator.comparing(ClaimedRun::id)).toList();
+        UUID[] ids = ordered.stream().map(ClaimedRun::id).toArray(UUID[]::new);
+        Integer[] claims = ordered.stream().map(ClaimedRun::claim).toArray(Integer[]::new);
         return pool.preparedQuery(RENEW_LEASES).execute(Tuple.of(ids, claims, lease.toMillis())).map(rows -> {
             Set<UUID> still = new HashSet<>();
             rows.forEach(row -> still.add(row.getUUID("id")));

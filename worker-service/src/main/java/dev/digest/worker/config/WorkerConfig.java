@@ -23,9 +23,10 @@ public interface WorkerConfig {
 
     /**
      * Jobs one instance works on at once. Their database work is batched (one statement of each
-     * kind in flight), so more jobs at once mean bigger batches, not more connections.
+     * kind in flight), so more jobs at once mean bigger batches, not more connections. On two
+     * cores 128 did best: 32 gave batches of two or three runs (README "Throughput").
      */
-    @WithDefault("32")
+    @WithDefault("128")
     @Min(1)
     @Max(256)
     int concurrency();
