@@ -145,14 +145,16 @@ public class RunLedger {
             """.formatted(MESSAGE_TIME.formatted("i.message_id"));
 
     // The rows are locked in id order, as the batched finishes lock theirs: a renewal covering
-    // runs that a finish batch is ending would otherwise deadlock with it.
+    // runs that a finish batch is ending would otherwise deadlock with it. NO KEY UPDATE is the
+    // lock a plain UPDATE takes: it does not wait for the key-share locks that email-log inserts
+    // hold on their runs (the foreign key) until they commit.
     private static final String RENEW_LEASES = """
             WITH held AS (
                 SELECT r.id FROM digest_runs r
                 JOIN unnest($1::uuid[], $2::int[]) AS h(id, claims) ON r.id = h.id AND r.claims = h.claims
                 WHERE r.status = 'running'
                 ORDER BY r.id
-                FOR UPDATE OF r)
+                FOR NO KEY UPDATE OF r)
             UPDATE digest_runs r SET lease_expires_at = now() + $3::bigint * interval '1 millisecond'
             FROM held WHERE r.id = held.id
             RETURNING r.id

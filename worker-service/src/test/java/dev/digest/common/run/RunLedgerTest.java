@@ -122,6 +122,31 @@ class RunLedgerTest {
         assertEquals("succeeded", fixture.run(run).getString("status"));
     }
 
+    /**
+     * An email log being written for a run holds a key-share lock on the run's row (the foreign
+     * key) until it commits; renewing the run's lease must not wait for it, or the two deadlock
+     * when a renewal and a batch of logs cover the same runs in different orders.
+     */
+    @Test
+    void renewingALeaseDoesNotWaitForAnEmailLogBeingWrittenForTheRun() {
+        RunFixture fixture = fixture();
+        UUID run = fixture.queuedRun();
+        ClaimedRun claimed = claim(run, "100-0", LEASE);
+        io.vertx.mutiny.sqlclient.SqlConnection writer = pool.getConnection().await().atMost(WAIT);
+        try {
+            writer.query("BEGIN").execute().await().atMost(WAIT);
+            writer.preparedQuery("INSERT INTO digest_email_logs (id, application_id, run_id, recipient, status, subject, attempts)"
+                            + " VALUES (gen_random_uuid(), $1, $2, 'a@example.com', 'sending', 's', 1)")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(fixture.applicationId(), run)).await().atMost(WAIT);
+
+            assertEquals(Set.of(run), ledger.renewLeases(List.of(claimed), LEASE).await().atMost(Duration.ofSeconds(5)),
+                    "renewed while the log's transaction is still open");
+        } finally {
+            writer.query("ROLLBACK").execute().await().atMost(WAIT);
+            writer.close().await().atMost(WAIT);
+        }
+    }
+
     @Test
     void aStreamIdIsRecordedOnlyWhileNobodyClaimedTheRun() {
         RunFixture fixture = fixture();
