@@ -118,6 +118,17 @@ public interface ApiConfig {
         int maxPerTick();
 
         /**
+         * Runs created in one dispatch from which the dispatcher has PostgreSQL re-read the runs
+         * table's statistics ({@code ANALYZE digest_runs}): after a burst of new runs the planner
+         * otherwise keeps stale row counts and the workers' window queries scan every queued run
+         * (autovacuum catches up only a minute or more later, and not at all where it is off).
+         * 0 turns it off.
+         */
+        @WithDefault("1000")
+        @Min(0)
+        int analyzeAfter();
+
+        /**
          * With the {@code skip} missed-run policy, how late an instant may be dispatched and still
          * count as on time; older missed instants are dropped. ({@code coalesce} runs the latest.)
          */

@@ -16,6 +16,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import org.awaitility.Awaitility;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -139,6 +140,25 @@ class DispatcherTest {
 
     private static Instant local(String dateTime, String zone) {
         return LocalDateTime.parse(dateTime).atZone(ZoneId.of(zone)).toInstant();
+    }
+
+    /** A burst of new runs has the runs table analyzed, so the workers' queries plan for its size. */
+    @Test
+    void aDispatchOfAThousandRunsRefreshesTheRunsTableStatistics() {
+        Tenant tenant = Tenant.create();
+        Instant now = Instant.now();
+        digests(tenant, 1000, "0 0 8 * * ?", "Europe/Paris", "coalesce", now.minus(Duration.ofMinutes(1)));
+        long before = analyzeCount();
+
+        Dispatcher.DispatchReport report = dispatcher.dispatch(now).await().atMost(Duration.ofSeconds(60));
+
+        assertTrue(report.runs() >= 1000, "runs created: " + report.runs());
+        Awaitility.await().atMost(WAIT).until(() -> analyzeCount() > before);
+    }
+
+    private long analyzeCount() {
+        return pool.query("SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'digest_runs'"
+                + " AND schemaname = current_schema()").execute().await().atMost(WAIT).iterator().next().getLong(0);
     }
 
     @Test

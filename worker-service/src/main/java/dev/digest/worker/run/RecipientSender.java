@@ -90,7 +90,7 @@ public class RecipientSender {
         String firstRecipient = recipients.get(0);
         return Multi.createFrom().iterable(chunks)
                 .onItem().transformToUniAndConcatenate(part -> deliverChunk(run, email, part,
-                        address -> address == firstRecipient ? Uni.createFrom().item(first) : email.render(address)))
+                        address -> address.equals(firstRecipient) ? Uni.createFrom().item(first) : email.render(address)))
                 .collect().in(ArrayList<Result>::new, List::addAll)
                 .map(results -> (List<Result>) results);
     }
