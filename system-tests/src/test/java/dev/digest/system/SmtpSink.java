@@ -22,18 +22,28 @@ final class SmtpSink implements AutoCloseable {
     private final Thread.UncaughtExceptionHandler previous;
 
     SmtpSink() throws IOException {
-        // A worker a test kills resets its SMTP connections, and GreenMail's connection thread
-        // ends with an uncaught exception; that is the crash the test makes, not a failure of it.
+        // A worker a test kills drops its SMTP connections (reset, or closed in the middle of a
+        // message), and GreenMail's connection thread ends with an uncaught exception; that is
+        // the crash the test makes, not a failure of it.
         previous = Thread.getDefaultUncaughtExceptionHandler();
         Thread.setDefaultUncaughtExceptionHandler((thread, failure) -> {
-            if (!(thread.getName().startsWith("smtp:") && failure.getCause() instanceof SocketException)
-                    && previous != null) {
+            if (!(thread.getName().startsWith("smtp:") && droppedConnection(failure)) && previous != null) {
                 previous.uncaughtException(thread, failure);
             }
         });
         port = ServiceProcess.freePort();
         server = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         server.start();
+    }
+
+    private static boolean droppedConnection(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SocketException || cause instanceof java.io.EOFException
+                    || String.valueOf(cause.getMessage()).startsWith("Unexpected end of stream")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     int port() {
