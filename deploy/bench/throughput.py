@@ -170,6 +170,38 @@ def cpu_ms(pid):
     return (int(rest[11]) + int(rest[12])) * 1000.0 / CLK_TCK
 
 
+def system_cpu_ms(pid):
+    """The kernel's share of cpu_ms(PID): system calls (socket reads and writes) and the like."""
+    with open(f"/proc/{pid}/stat") as f:
+        rest = f.read().rsplit(")", 1)[1].split()
+    return int(rest[12]) * 1000.0 / CLK_TCK
+
+
+def comm_cpu_ms(comm):
+    """CPU of every process named COMM (postgres, redis-server) so far; one that exits meanwhile is lost,
+    which leaves PostgreSQL's pooled backends and Redis counted."""
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/comm") as f:
+                if f.read().strip() != comm:
+                    continue
+            total += cpu_ms(entry)
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            pass
+    return total
+
+
+def machine_cpu_ms():
+    """(busy, all) CPU milliseconds of the whole machine so far, from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = [int(v) for v in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields[:8]) - idle) * 1000.0 / CLK_TCK, sum(fields[:8]) * 1000.0 / CLK_TCK
+
+
 def status_kb(pid, field):
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -582,7 +614,9 @@ def cmd_burst(args):
         time.sleep(max(0.0, t0 - 1 - time.time()))
         x0, x0_at = xacts(DB), time.time()
         cpu0 = {name: cpu_ms(p.pid) for name, p in stack.procs.items()}
+        sys0 = {name: system_cpu_ms(p.pid) for name, p in stack.procs.items()}
         sink_cpu0 = cpu_ms(stack.sink.pid)
+        pg_cpu0, redis_cpu0, machine0 = comm_cpu_ms("postgres"), comm_cpu_ms("redis-server"), machine_cpu_ms()
         monitor.start()
         poll = Psql(DB)
         expected = d * r
@@ -609,7 +643,10 @@ def cmd_burst(args):
                 break
             time.sleep(0.25 if d <= 20000 else 1.0)
         cpu1 = {name: cpu_ms(p.pid) for name, p in stack.procs.items()}
+        sys1 = {name: system_cpu_ms(p.pid) for name, p in stack.procs.items()}
         sink_cpu = cpu_ms(stack.sink.pid) - sink_cpu0
+        pg_cpu, redis_cpu = comm_cpu_ms("postgres") - pg_cpu0, comm_cpu_ms("redis-server") - redis_cpu0
+        machine1 = machine_cpu_ms()
         monitor.stop()
         poll.close()
         texts = {name: metrics(port) for name, port in stack.ports.items()}
@@ -666,7 +703,8 @@ def cmd_burst(args):
         finishedP50=fin[0], finishedP99=fin[1], finishedMax=fin_max,
         onStreamP50=enq[0], onStreamP99=enq[1], startedP50=start[0], startedP99=start[1],
         workerCpuMsPerRun=worker_cpu / max(ok_runs, 1),
-        workerCpuMs={w: cpu1[w] - cpu0[w] for w in workers}, apiCpuMsPerRun=(cpu1["api"] - cpu0["api"]) / max(ok_runs, 1),
+        workerCpuMs={w: cpu1[w] - cpu0[w] for w in workers},
+        workerSystemCpuMsPerRun=sum(sys1[w] - sys0[w] for w in workers) / max(ok_runs, 1), apiCpuMsPerRun=(cpu1["api"] - cpu0["api"]) / max(ok_runs, 1),
         pgTransactions=tx_total, pgBackground=background, pgIdleRatePerSecond=idle_rate,
         pgTransactionsPerRun=(tx_total - background) / max(ok_runs, 1),
         peakRssMb={name: kb / 1024 for name, kb in monitor.peak.items()},
@@ -675,6 +713,10 @@ def cmd_burst(args):
         apiDeferred=deferred, reconcilerActions=reconciler,
         sinkObservedPerSecond=stats["messages"] / sink_span if sink_span > 0 else float("nan"),
         sinkCpuMsPerMessage=sink_cpu / max(stats["messages"], 1),
+        sinkCpuMsPerRun=sink_cpu / max(ok_runs, 1),
+        postgresCpuMsPerRun=pg_cpu / max(ok_runs, 1), redisCpuMsPerRun=redis_cpu / max(ok_runs, 1),
+        machineBusyMsPerRun=(machine1[0] - machine0[0]) / max(ok_runs, 1),
+        machineBusyShare=(machine1[0] - machine0[0]) / max(machine1[1] - machine0[1], 1e-9),
     )
     checks = {
         "every run succeeded": ok_runs == d and runs == d,
@@ -709,8 +751,13 @@ def print_burst(x):
         ("instant -> run finished p50 / p99 / max", f"{x['finishedP50']:.2f} / {x['finishedP99']:.2f} / {x['finishedMax']:.2f} s"),
         ("instant -> job on the stream p50 / p99", f"{x['onStreamP50']:.2f} / {x['onStreamP99']:.2f} s"),
         ("instant -> run claimed p50 / p99", f"{x['startedP50']:.2f} / {x['startedP99']:.2f} s"),
-        ("worker CPU per run (both workers)", f"{x['workerCpuMsPerRun']:.2f} ms"),
+        ("worker CPU per run (both workers)", f"{x['workerCpuMsPerRun']:.2f} ms  "
+                                              f"(in the kernel {x['workerSystemCpuMsPerRun']:.2f} ms)"),
         ("api CPU per run (dispatch)", f"{x['apiCpuMsPerRun']:.2f} ms"),
+        ("PostgreSQL / Redis / sink CPU per run", f"{x['postgresCpuMsPerRun']:.2f} / {x['redisCpuMsPerRun']:.2f} / "
+                                                   f"{x['sinkCpuMsPerRun']:.2f} ms"),
+        ("machine CPU per run (busy share of both cores)", f"{x['machineBusyMsPerRun']:.2f} ms  "
+                                                            f"({100 * x['machineBusyShare']:.0f} % busy)"),
         ("PostgreSQL transactions per run", f"{x['pgTransactionsPerRun']:.2f}  ({x['pgTransactions']:,} in all, "
                                             f"{x['pgBackground']:.0f} of them idle background)"),
         ("peak RSS api / workers", f"{x['peakRssMb']['api']:.0f} / "

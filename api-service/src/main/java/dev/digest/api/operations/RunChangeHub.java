@@ -11,6 +11,7 @@ import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,6 +28,7 @@ public class RunChangeHub {
     private final ReactiveRedisDataSource redis;
     private final String channel;
     private final BroadcastProcessor<RunChange> changes = BroadcastProcessor.create();
+    private final AtomicInteger listeners = new AtomicInteger();
     private volatile Cancellable subscription;
     private volatile boolean running;
 
@@ -51,7 +53,8 @@ public class RunChangeHub {
 
     /** Every change announced from now on. */
     public Multi<RunChange> changes() {
-        return changes;
+        return changes.onSubscription().invoke(() -> listeners.incrementAndGet())
+                .onTermination().invoke(() -> listeners.decrementAndGet());
     }
 
     private void subscribe() {
@@ -67,8 +70,13 @@ public class RunChangeHub {
     }
 
     private void publish(String message) {
+        // Workers announce every move of every run; with no console open here there is no one to
+        // parse them for.
+        if (listeners.get() == 0) {
+            return;
+        }
         try {
-            changes.onNext(RunChange.fromJson(message));
+            RunChange.listFromJson(message).forEach(changes::onNext);
         } catch (IllegalArgumentException e) {
             LOG.debugf("Ignored a message on %s that is not a run change", channel);
         }

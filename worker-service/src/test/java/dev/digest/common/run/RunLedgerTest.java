@@ -310,9 +310,10 @@ class RunLedgerTest {
         RunFixture fixture = fixture();
         java.util.concurrent.BlockingQueue<RunChange> heard = new java.util.concurrent.LinkedBlockingQueue<>();
         var subscriber = redis.pubsub(String.class).subscribe(events.channel(), message -> {
-            RunChange change = RunChange.fromJson(message);
-            if (change.applicationId().equals(fixture.applicationId())) {
-                heard.add(change);
+            for (RunChange change : RunChange.listFromJson(message)) {
+                if (change.applicationId().equals(fixture.applicationId())) {
+                    heard.add(change);
+                }
             }
         });
         try {
