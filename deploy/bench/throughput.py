@@ -13,7 +13,8 @@ burst      D digests with R recipients and E events each (seeded with SQL into t
            all due at one cron instant in the digests' time zone; the packaged api dispatches them
            and two workers send them. Measures from the instant until every run succeeded and the
            sink holds D*R distinct Message-IDs: runs/s, emails/s, p50/p99 of (finished - instant),
-           worker CPU ms per run (/proc), PostgreSQL transactions per run (pg_stat_database of the
+           worker CPU ms per run (/proc, and the kernel's share), PostgreSQL, Redis and sink CPU per run,
+           the machine's busy CPU per run (/proc/stat), PostgreSQL transactions per run (pg_stat_database of the
            scratch database, less its idle rate), peak RSS of the api and the workers.
 open-loop  run-now requests (POST /api/v1/digests/{id}/runs) at a fixed rate over keep-alive
            connections, each to another digest; p50/p99 from the request's planned send time to
