@@ -13,9 +13,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Announces run state changes on a Redis pub/sub channel, a JSON array of changes per message,
- * which every api replica subscribes to and fans out to open consoles. It is a notification, not a record: the run row is the truth,
- * and a console that missed announcements (Redis down, a reconnect) catches up from the database.
- * So announcing never delays nor fails the move it reports.
+ * which every api replica subscribes to and fans out to open consoles. It is a notification, not
+ * a record: the run row is the truth, and a console that missed announcements (Redis down, a
+ * reconnect) catches up from the database. So announcing never delays nor fails the move it
+ * reports.
  */
 @Singleton
 public class RunEvents {
